@@ -1,0 +1,162 @@
+package iszr
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Request is the authorisation context of an eGON call.
+type Request struct {
+	CasZadosti     string
+	Agenda         string
+	AgendovaRole   string
+	Ovm            string
+	Ais            string
+	Subjekt        string
+	Uzivatel       string
+	DuvodUcel      string
+	AgendaZadostId string
+	// HasAutorizace reports whether AutorizaceInfo was present; without it
+	// the call asks for every item the role may read.
+	HasAutorizace bool
+	SeznamUdaju   []string
+	// MaximalniPocetZaznamu is 0 when absent.
+	MaximalniPocetZaznamu int
+}
+
+// ErrNoZadostInfo is returned when the payload carries no ZadostInfo.
+var ErrNoZadostInfo = errors.New("iszr: request has no ZadostInfo")
+
+// maxField bounds a single header value; the schema's longest is 1024.
+const maxField = 4096
+
+// ReadRequest reads ZadostInfo and AutorizaceInfo, the direct children of
+// the payload element, from a payload document (the payload, possibly
+// wrapped in one scope element that declares inherited namespaces).
+func ReadRequest(doc []byte) (Request, error) {
+	var r Request
+	dec := xml.NewDecoder(bytes.NewReader(doc))
+	dec.Strict = true
+	var path []string // local names below the payload
+	payloadDepth := -1
+	depth := 0
+	var text strings.Builder
+	seenZadost := false
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return r, fmt.Errorf("iszr: reading request: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			if payloadDepth < 0 {
+				if t.Name.Local != "konektor-scope" {
+					payloadDepth = depth
+				}
+				continue
+			}
+			rel := depth - payloadDepth
+			if rel == 1 {
+				path = path[:0]
+				switch {
+				case t.Name.Space == NSAbstract && t.Name.Local == "ZadostInfo":
+					if seenZadost {
+						return r, errors.New("iszr: ZadostInfo occurs twice")
+					}
+					seenZadost = true
+					path = append(path, "ZadostInfo")
+				case t.Name.Space == NSAbstract && t.Name.Local == "AutorizaceInfo":
+					if r.HasAutorizace {
+						return r, errors.New("iszr: AutorizaceInfo occurs twice")
+					}
+					r.HasAutorizace = true
+					path = append(path, "AutorizaceInfo")
+				}
+			} else if rel == 2 && len(path) == 1 {
+				path = append(path, t.Name.Space+" "+t.Name.Local)
+				text.Reset()
+			}
+		case xml.CharData:
+			if len(path) == 2 {
+				if text.Len()+len(t) > maxField {
+					return r, fmt.Errorf("iszr: %s value too long", path[1])
+				}
+				text.Write(t)
+			}
+		case xml.EndElement:
+			rel := depth - payloadDepth
+			if payloadDepth >= 0 && rel == 2 && len(path) == 2 {
+				if err := r.set(path[0], path[1], strings.TrimSpace(text.String())); err != nil {
+					return r, err
+				}
+				path = path[:1]
+			}
+			if rel == 1 {
+				path = path[:0]
+			}
+			depth--
+		}
+	}
+	if !seenZadost {
+		return r, ErrNoZadostInfo
+	}
+	return r, nil
+}
+
+func (r *Request) set(parent, name, v string) error {
+	switch parent {
+	case "ZadostInfo":
+		ns, local, _ := strings.Cut(name, " ")
+		if ns != NSReg && ns != NSAbstract {
+			return nil
+		}
+		switch local {
+		case "CasZadosti":
+			r.CasZadosti = v
+		case "Agenda":
+			r.Agenda = v
+		case "AgendovaRole":
+			r.AgendovaRole = v
+		case "Ovm":
+			r.Ovm = v
+		case "Ais":
+			r.Ais = v
+		case "Subjekt":
+			r.Subjekt = v
+		case "Uzivatel":
+			r.Uzivatel = v
+		case "DuvodUcel":
+			r.DuvodUcel = v
+		case "AgendaZadostId":
+			r.AgendaZadostId = v
+		}
+	case "AutorizaceInfo":
+		ns, local, _ := strings.Cut(name, " ")
+		if ns != NSAbstract {
+			return nil
+		}
+		switch local {
+		case "SeznamUdaju":
+			r.SeznamUdaju = strings.Fields(v)
+			if r.SeznamUdaju == nil {
+				r.SeznamUdaju = []string{}
+			}
+		case "MaximalniPocetZaznamu":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("iszr: MaximalniPocetZaznamu %q is not a positive integer", v)
+			}
+			r.MaximalniPocetZaznamu = n
+		}
+	}
+	return nil
+}

@@ -1,0 +1,38 @@
+// Package wssec signs SOAP envelopes with WS-Security X.509 signatures and
+// verifies them under a strict policy.
+//
+// A signature konektor makes (Signer.Sign) adds to the SOAP Header one
+// wsse:Security header holding a wsse:BinarySecurityToken (the signing
+// certificate), a wsu:Timestamp with Created and Expires, and a ds:Signature
+// whose SignedInfo references the soap:Body and the Timestamp by wsu:Id, with
+// exclusive canonicalization (exc-c14n), SHA-256 digests and RSA-SHA256.
+//
+// The Verifier accepts such messages, and enveloped signatures over the whole
+// envelope (Reference URI=""), only when all of the following hold:
+//   - the message is at most Limits.MaxBytes, UTF-8, with no DTD, entity
+//     declaration or processing instruction, no duplicate attributes, and
+//     within the depth, element and attribute limits;
+//   - it is a SOAP 1.1 or 1.2 Envelope with exactly a Header and a Body, and
+//     the whole document holds exactly one Body, one Header, one
+//     wsse:Security, one ds:Signature and at most one wsu:Timestamp (so a
+//     wrapped copy of a signed element anywhere is a rejection, not a choice);
+//   - every Id/ID/id attribute value is unique;
+//   - the key comes from a BinarySecurityToken in the same Security header or
+//     from KeyInfo/X509Data, is RSA of at least 2048 bits, and its
+//     certificate is pinned or chains to the configured roots and is valid now;
+//   - SignedInfo uses exc-c14n and RSA-SHA256/384/512, and verifies;
+//   - References are read only from the verified canonical SignedInfo bytes;
+//     each resolves through the unique-ID index, uses exactly exc-c14n and a
+//     SHA-256/384/512 digest, and matches;
+//   - the Body and the Timestamp found structurally are among the verified
+//     targets, and no signed element contains a comment;
+//   - the Timestamp is fresh (Created not after now+skew, Expires not before
+//     now-skew, lifetime at most MaxTimestampTTL) and the signature was not
+//     seen before within its Expires window (ReplayCache).
+//
+// Everything after verification must use only Result.Body (or
+// Result.Envelope), the canonical bytes that were digested.
+//
+// Errors are *Error values with a Code and a Czech and English message; the
+// gateway maps codes to faults (see Code).
+package wssec

@@ -1,0 +1,329 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"konektor/internal/store"
+)
+
+// ErrClosed is returned by Record once Close has been called.
+var ErrClosed = errors.New("audit: recorder closed")
+
+// Defaults for Options.
+const (
+	DefaultMaxBatch = 512
+	// maxConflictRetries bounds how often one batch is re-chained after
+	// another writer (a second node sharing the log) moved the head.
+	maxConflictRetries = 8
+)
+
+// Options configure a Recorder. The zero value is usable.
+type Options struct {
+	// Now gives the time for entries that arrive without one; time.Now if nil.
+	Now func() time.Time
+	// Logger receives failures (never entry contents); zap.NewNop() if nil.
+	Logger *zap.Logger
+	// MaxBatch caps how many entries one transaction carries; DefaultMaxBatch if 0 or less.
+	MaxBatch int
+	// MaxDelay is how long a batch may wait for more entries before it is
+	// committed. Zero (the default) waits for none: entries that arrive while
+	// a commit runs form the next batch, which already groups them under load.
+	MaxDelay time.Duration
+}
+
+// Recorder appends entries to an access log, chaining their hashes. One
+// goroutine owns the head of the chain and commits concurrent entries
+// together, one AppendAccess (one transaction, one fsync) per batch.
+type Recorder struct {
+	log      store.AccessLog
+	now      func() time.Time
+	logger   *zap.Logger
+	maxBatch int
+	maxDelay time.Duration
+
+	reqs      chan *request
+	closing   chan struct{} // closed by Close: drain and stop
+	closeOnce sync.Once
+	done      chan struct{} // closed when the loop has answered everything it took
+
+	ctx    context.Context // appends run under it; cancelled when Close gives up
+	cancel context.CancelFunc
+
+	// The chain head; only the loop goroutine touches these.
+	headKnown bool
+	headSeq   int64
+	headHash  string
+}
+
+type request struct {
+	ctx   context.Context
+	entry store.AccessEntry
+	reply chan result // buffered: the loop never blocks on a caller
+}
+
+type result struct {
+	entry store.AccessEntry
+	err   error
+}
+
+// NewRecorder starts a Recorder appending to log. It loads the chain head
+// from log in the background (and again whenever an append fails); Close
+// stops it.
+func NewRecorder(log store.AccessLog, opts Options) *Recorder {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = zap.NewNop()
+	}
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = DefaultMaxBatch
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &Recorder{
+		log:      log,
+		now:      opts.Now,
+		logger:   opts.Logger,
+		maxBatch: opts.MaxBatch,
+		maxDelay: max(opts.MaxDelay, 0),
+		reqs:     make(chan *request, opts.MaxBatch),
+		closing:  make(chan struct{}),
+		done:     make(chan struct{}),
+		ctx:      ctx,
+		cancel:   cancel,
+	}
+	go r.run()
+	return r
+}
+
+// Record appends e to the log and returns it as stored: with Seq, PrevHash
+// and Hash assigned (any values e had there are ignored), Time in UTC
+// truncated to microseconds (the Recorder's clock if e.Time is zero), and
+// invalid UTF-8 or NUL in text replaced by U+FFFD. It returns only once the
+// entry is durably stored. On error the entry is not acknowledged: the
+// caller must not answer as if it were logged. If ctx ends while the entry
+// is being committed, Record returns ctx's error although the entry may
+// still be stored; a log entry without an answer is harmless, the reverse
+// is not.
+func (r *Recorder) Record(ctx context.Context, e store.AccessEntry) (store.AccessEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return store.AccessEntry{}, fmt.Errorf("audit: record: %w", err)
+	}
+	e = r.prepare(e)
+	check := e
+	check.Seq = 1
+	if err := store.ValidateAccessEntry(check); err != nil {
+		return store.AccessEntry{}, fmt.Errorf("audit: record: %w", err)
+	}
+	req := &request{ctx: ctx, entry: e, reply: make(chan result, 1)}
+	select {
+	case <-r.closing:
+		return store.AccessEntry{}, ErrClosed
+	default:
+	}
+	select {
+	case r.reqs <- req:
+	case <-r.closing:
+		return store.AccessEntry{}, ErrClosed
+	case <-ctx.Done():
+		return store.AccessEntry{}, fmt.Errorf("audit: record: %w", ctx.Err())
+	}
+	select {
+	case res := <-req.reply:
+		return res.entry, res.err
+	case <-r.done:
+		// Everything the loop took is answered before done closes.
+		select {
+		case res := <-req.reply:
+			return res.entry, res.err
+		default:
+			return store.AccessEntry{}, ErrClosed
+		}
+	case <-ctx.Done():
+		return store.AccessEntry{}, fmt.Errorf("audit: record: %w (the entry may still be stored)", ctx.Err())
+	}
+}
+
+// prepare normalises what the caller gave.
+func (r *Recorder) prepare(e store.AccessEntry) store.AccessEntry {
+	if e.Time.IsZero() {
+		e.Time = r.now()
+	}
+	e.Time = store.StoredTime(e.Time)
+	e = cleanEntry(e)
+	e.Seq, e.PrevHash, e.Hash = 0, "", ""
+	return e
+}
+
+// Close stops accepting entries, commits every entry already handed to
+// Record, and returns once they are answered. If ctx ends first it aborts
+// the commit in flight (its callers get an error) and returns ctx's error.
+// Close may be called more than once.
+func (r *Recorder) Close(ctx context.Context) error {
+	r.closeOnce.Do(func() { close(r.closing) })
+	select {
+	case <-r.done:
+		r.cancel()
+		return nil
+	case <-ctx.Done():
+		r.cancel()
+		return fmt.Errorf("audit: close: %w", ctx.Err())
+	}
+}
+
+// run is the loop that owns the chain head.
+func (r *Recorder) run() {
+	defer close(r.done)
+	if err := r.loadHead(); err != nil {
+		r.logger.Warn("access log head not loaded; will retry on the first entry", zap.Error(err))
+	}
+	batch := make([]*request, 0, r.maxBatch)
+	for {
+		select {
+		case req := <-r.reqs:
+			batch = r.fill(append(batch[:0], req))
+			r.commit(batch)
+		case <-r.closing:
+			r.drain(batch)
+			return
+		}
+	}
+}
+
+// fill adds waiting requests to batch until it is full, the queue is empty
+// and MaxDelay has passed since the batch started, or Close is called.
+func (r *Recorder) fill(batch []*request) []*request {
+	var deadline <-chan time.Time
+	for len(batch) < r.maxBatch {
+		select {
+		case req := <-r.reqs:
+			batch = append(batch, req)
+			continue
+		default:
+		}
+		if r.maxDelay == 0 {
+			return batch
+		}
+		if deadline == nil {
+			t := time.NewTimer(r.maxDelay)
+			defer t.Stop()
+			deadline = t.C
+		}
+		select {
+		case req := <-r.reqs:
+			batch = append(batch, req)
+		case <-deadline:
+			return batch
+		case <-r.closing:
+			return batch
+		}
+	}
+	return batch
+}
+
+// drain commits whatever is still queued after Close.
+func (r *Recorder) drain(batch []*request) {
+	for {
+		batch = batch[:0]
+	take:
+		for len(batch) < r.maxBatch {
+			select {
+			case req := <-r.reqs:
+				batch = append(batch, req)
+			default:
+				break take
+			}
+		}
+		if len(batch) == 0 {
+			return
+		}
+		r.commit(batch)
+	}
+}
+
+// loadHead reads the last stored entry into the head.
+func (r *Recorder) loadHead() error {
+	last, err := r.log.LastAccess(r.ctx)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		r.headSeq, r.headHash = 0, ""
+	case err != nil:
+		r.headKnown = false
+		return fmt.Errorf("audit: load head: %w", err)
+	default:
+		r.headSeq, r.headHash = last.Seq, last.Hash
+	}
+	r.headKnown = true
+	return nil
+}
+
+// commit chains and appends one batch and answers every request in it.
+func (r *Recorder) commit(batch []*request) {
+	live := batch[:0]
+	for _, req := range batch {
+		if err := req.ctx.Err(); err != nil {
+			// The caller gave up before its entry was chained: skip it.
+			req.reply <- result{err: fmt.Errorf("audit: record: %w", err)}
+			continue
+		}
+		live = append(live, req)
+	}
+	if len(live) == 0 {
+		return
+	}
+	entries := make([]store.AccessEntry, len(live))
+	err := r.appendChained(live, entries)
+	if err != nil {
+		r.logger.Error("access log append failed; the exchanges of this batch get a fault",
+			zap.Int("entries", len(live)), zap.Error(err))
+		for _, req := range live {
+			req.reply <- result{err: fmt.Errorf("audit: record: %w", err)}
+		}
+		return
+	}
+	for i, req := range live {
+		req.reply <- result{entry: entries[i]}
+	}
+}
+
+// appendChained chains the batch onto the head and appends it, re-reading
+// the head and re-chaining when another writer moved it (ErrConflict: the
+// batch was not stored). After any failure the head is re-read, since a
+// failed commit may still have reached the disk.
+func (r *Recorder) appendChained(live []*request, entries []store.AccessEntry) error {
+	for attempt := 0; ; attempt++ {
+		if !r.headKnown {
+			if err := r.loadHead(); err != nil {
+				return err
+			}
+		}
+		seq, prev := r.headSeq, r.headHash
+		for i, req := range live {
+			e := req.entry
+			seq++
+			e.Seq, e.PrevHash = seq, prev
+			e.Hash = Hash(e)
+			prev = e.Hash
+			entries[i] = e
+		}
+		err := r.log.AppendAccess(r.ctx, entries)
+		if err == nil {
+			r.headSeq, r.headHash = seq, prev
+			return nil
+		}
+		r.headKnown = false
+		if !errors.Is(err, store.ErrConflict) || attempt >= maxConflictRetries {
+			if lerr := r.loadHead(); lerr != nil {
+				r.logger.Warn("access log head not re-read after a failed append", zap.Error(lerr))
+			}
+			return err
+		}
+		r.logger.Debug("access log head moved; re-chaining the batch", zap.Int("attempt", attempt+1))
+	}
+}

@@ -1,0 +1,55 @@
+package pipeline
+
+import (
+	"context"
+	"time"
+
+	"go.uber.org/zap"
+
+	"konektor/gateway/catalogue"
+	"konektor/gateway/clients"
+	"konektor/gateway/soap"
+	"konektor/internal/store"
+	"konektor/policies"
+)
+
+// Upstream is what the pipeline needs of an upstream adapter.
+type Upstream interface {
+	// Describe reads the call's authorisation context from the envelope
+	// into ex.Call.
+	Describe(ex *Exchange) error
+	// Refuse answers the way the upstream answers a refused call.
+	Refuse(ex *Exchange, subCode, cs, en string) *Reply
+	// Call relays the exchange and returns the upstream's answer as sent.
+	Call(ctx context.Context, ex *Exchange) (*Reply, error)
+}
+
+// Policy decides whether a call may leave the region.
+type Policy interface {
+	Decide(policies.Request) policies.Decision
+}
+
+// Recorder appends an exchange to the access log and returns once it is
+// durable.
+type Recorder interface {
+	Record(ctx context.Context, e store.AccessEntry) (store.AccessEntry, error)
+}
+
+// Observer receives one call per finished exchange (metrics).
+type Observer interface {
+	Observe(upstream, code, outcome string, status int, d time.Duration)
+}
+
+// Deps are what the stages are built from. Each stage reads what it needs
+// once, when the stack is built.
+type Deps struct {
+	Now       func() time.Time
+	Logger    *zap.Logger
+	Limits    soap.Limits
+	Catalogue *catalogue.Catalogue
+	Clients   *clients.Registry
+	Upstreams map[string]Upstream
+	Policy    Policy
+	Recorder  Recorder
+	Observer  Observer
+}

@@ -1,0 +1,242 @@
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap"
+
+	"konektor/adapters/iszr"
+	"konektor/adapters/relay"
+	"konektor/certs"
+	"konektor/gateway/audit"
+	"konektor/gateway/catalogue"
+	"konektor/gateway/clients"
+	"konektor/gateway/httpapi"
+	"konektor/gateway/metrics"
+	"konektor/gateway/pipeline"
+	"konektor/gateway/soap"
+	"konektor/internal/config"
+	"konektor/internal/store"
+	"konektor/wsdl"
+)
+
+// Options are what Run needs besides the configuration.
+type Options struct {
+	Now    func() time.Time
+	Logger *zap.Logger
+	// Out receives the start banner (URLs and a sample request).
+	Out io.Writer
+	// Ready, if set, is called with the bound addresses once both
+	// listeners accept connections.
+	Ready func(bus, ops string)
+}
+
+// Run starts konektor and blocks until ctx ends; then it stops accepting,
+// lets requests in flight finish (bus.drain_timeout), flushes the access
+// log and closes the store.
+func Run(ctx context.Context, c config.Config, o Options) error {
+	log := o.Logger
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if err := certs.EnsureDevPKI(c.PKIDir(), certs.DevPKIOptions{Now: o.Now}); err != nil {
+		return fmt.Errorf("dev PKI: %w", err)
+	}
+	st, err := OpenStore(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rec := audit.NewRecorder(st, audit.Options{Now: o.Now, Logger: log.Named("audit"),
+		MaxBatch: c.Audit.MaxBatch, MaxDelay: c.Audit.MaxDelay.D()})
+	recClosed := false
+	defer func() { // on an early return; the normal path closes after draining
+		if !recClosed {
+			_ = rec.Close(context.Background())
+		}
+	}()
+	reg, err := clients.New(clientList(c))
+	if err != nil {
+		return err
+	}
+	cat, err := catalogue.Load()
+	if err != nil {
+		return err
+	}
+	m := metrics.New()
+	pol, err := startPolicy(ctx, c, m, log.Named("policy"))
+	if err != nil {
+		return err
+	}
+
+	nodes := c.Upstreams.ISZR.Nodes
+	var sb *Sandboxes
+	if c.UsesSandbox() {
+		sb, err = StartSandboxes(c, pol, o.Now, log)
+		if err != nil {
+			return err
+		}
+		defer sb.Close(context.Background())
+		nodes = []config.Node{{Name: "sandbox", URL: sb.ISZRURL}}
+	}
+	upTLS, err := upstreamTLS(c.Upstreams.ISZR)
+	if err != nil {
+		return err
+	}
+	var relayNodes []*relay.Node
+	for _, n := range nodes {
+		relayNodes = append(relayNodes, relay.NewNode(relay.Options{Name: n.Name, Base: n.URL, TLS: upTLS, Timeout: c.Upstreams.ISZR.Timeout.D()}))
+	}
+	iszrUp, err := iszr.New(o.Now, relayNodes...)
+	if err != nil {
+		return err
+	}
+	h, err := pipeline.New(pipeline.Deps{
+		Now: o.Now, Logger: log.Named("pipeline"),
+		Limits:    soap.Limits{MaxBytes: c.Limits.MaxBodyBytes, MaxDepth: c.Limits.MaxDepth, MaxElements: c.Limits.MaxElements, MaxAttrs: c.Limits.MaxAttrs, MaxNameLen: 256},
+		Catalogue: cat, Clients: reg,
+		Upstreams: map[string]pipeline.Upstream{"iszr": iszrUp},
+		Policy:    pol, Recorder: rec, Observer: m,
+	})
+	if err != nil {
+		return err
+	}
+
+	busTLS, err := busTLS(c.Bus)
+	if err != nil {
+		return err
+	}
+	busLn, err := net.Listen("tcp", c.Bus.Addr)
+	if err != nil {
+		return fmt.Errorf("bus listener: %w", err)
+	}
+	opsLn, err := net.Listen("tcp", c.Ops.Addr)
+	if err != nil {
+		busLn.Close()
+		return fmt.Errorf("ops listener: %w", err)
+	}
+	busURL := "https://" + busLn.Addr().String()
+	var draining atomic.Bool
+	busSrv := &http.Server{
+		Handler: httpapi.NewBus(httpapi.BusOptions{Pipeline: h, Now: o.Now, Logger: log.Named("bus"),
+			MaxBodyBytes: c.Limits.MaxBodyBytes, WSDL: wsdlSource, BaseURL: firstNonEmpty(c.Bus.PublicBaseURL, busURL)}),
+		TLSConfig:         busTLS,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       c.Bus.ReadTimeout.D(),
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          zap.NewStdLog(log.Named("bus.http")),
+	}
+	opsSrv := &http.Server{
+		Handler: httpapi.NewOps(httpapi.OpsOptions{
+			Checks:   readiness(c, st, relayNodes, o.Now),
+			Metrics:  m.Handler(),
+			SetReady: func(ok bool) { m.Ready.Set(b2f(ok)) },
+			Draining: draining.Load,
+		}),
+		ReadHeaderTimeout: 5 * time.Second,
+	}
+	exportCertExpiry(c, m)
+	errc := make(chan error, 2)
+	go func() { errc <- serve(busSrv, tls.NewListener(busLn, busTLS)) }()
+	go func() { errc <- serve(opsSrv, opsLn) }()
+	log.Info("konektor started", zap.String("bus", busURL), zap.String("ops", "http://"+opsLn.Addr().String()),
+		zap.Bool("sandbox", sb != nil), zap.String("data_dir", c.DataDir))
+	if o.Out != nil {
+		printBanner(o.Out, c, busURL, "http://"+opsLn.Addr().String())
+	}
+	if o.Ready != nil {
+		o.Ready(busLn.Addr().String(), opsLn.Addr().String())
+	}
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	draining.Store(true)
+	log.Info("draining requests in flight", zap.Duration("timeout", c.Bus.DrainTimeout.D()))
+	sctx, cancel := context.WithTimeout(context.Background(), c.Bus.DrainTimeout.D())
+	defer cancel()
+	if err := busSrv.Shutdown(sctx); err != nil {
+		log.Warn("bus drain incomplete", zap.Error(err))
+	}
+	_ = opsSrv.Shutdown(sctx)
+	recClosed = true
+	if err := rec.Close(sctx); err != nil {
+		log.Error("access log flush failed", zap.Error(err))
+		runErr = errors.Join(runErr, err)
+	}
+	log.Info("konektor stopped")
+	return runErr
+}
+
+func serve(s *http.Server, ln net.Listener) error {
+	if err := s.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func clientList(c config.Config) []clients.Client {
+	out := make([]clients.Client, 0, len(c.Clients))
+	for _, cl := range c.Clients {
+		out = append(out, clients.Client{Name: cl.Name, AIS: cl.AIS, OVM: cl.OVM, ActsFor: cl.ActsFor, Roles: cl.Roles})
+	}
+	return out
+}
+
+func upstreamTLS(u config.Upstream) (*tls.Config, error) {
+	pool, err := certs.LoadPool(u.CA)
+	if err != nil {
+		return nil, fmt.Errorf("upstream CA: %w", err)
+	}
+	return certs.ClientTLS(u.Cert, u.Key, pool)
+}
+
+func busTLS(b config.Bus) (*tls.Config, error) {
+	pool, err := certs.LoadPool(b.ClientCA)
+	if err != nil {
+		return nil, fmt.Errorf("client CA: %w", err)
+	}
+	return certs.ServerTLS(b.Cert, b.Key, pool)
+}
+
+func wsdlSource(upstream, code, location string) ([]byte, bool) {
+	if upstream != "iszr" {
+		return nil, false
+	}
+	return wsdl.ISZRAt(code, location)
+}
+
+func readiness(c config.Config, st store.Store, nodes []*relay.Node, now func() time.Time) []httpapi.Check {
+	checks := []httpapi.Check{{Name: "store", Run: st.Ping}}
+	for _, n := range nodes {
+		checks = append(checks, httpapi.Check{Name: "upstream:iszr:" + n.Name, Run: func(ctx context.Context) error { return n.Reachable(ctx) }})
+	}
+	checks = append(checks, httpapi.Check{Name: "certificates", Warn: true, Run: func(context.Context) error {
+		return certExpiryWarning(c, now())
+	}})
+	return checks
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,93 @@
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+
+	"konektor/adapters/iszr/sim"
+	"konektor/certs"
+	"konektor/internal/config"
+)
+
+// UpstreamCN is the CN of konektor's own upstream identity in the dev PKI;
+// the sandboxes trust it as a central AIS acting for the AIS named in the
+// message.
+const UpstreamCN = "konektor"
+
+// Sandboxes are the in-process upstream sandboxes.
+type Sandboxes struct {
+	ISZRURL string
+	servers []*http.Server
+}
+
+// StartSandboxes starts the ISZR sandbox on its own mTLS port.
+func StartSandboxes(c config.Config, policy sim.Authorizer, now func() time.Time, log *zap.Logger) (*Sandboxes, error) {
+	pki := certs.DevPKIPaths(c.PKIDir())
+	pool, err := certs.LoadPool(pki.CA)
+	if err != nil {
+		return nil, err
+	}
+	tlsConf, err := certs.ServerTLS(pki.Server, pki.ServerKey, pool)
+	if err != nil {
+		return nil, err
+	}
+	h := sim.New(sim.Options{Now: now, Logger: log.Named("sandbox.iszr"), Policy: policy, Connectors: []string{UpstreamCN}})
+	ln, err := net.Listen("tcp", c.Sandbox.ISZRAddr)
+	if err != nil {
+		return nil, fmt.Errorf("ISZR sandbox: %w", err)
+	}
+	srv := &http.Server{Handler: h, TLSConfig: tlsConf, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: zap.NewStdLog(log.Named("sandbox.iszr.http"))}
+	go func() {
+		if err := srv.Serve(tls.NewListener(ln, tlsConf)); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("ISZR sandbox stopped", zap.Error(err))
+		}
+	}()
+	return &Sandboxes{ISZRURL: "https://" + ln.Addr().String() + "/publikace", servers: []*http.Server{srv}}, nil
+}
+
+// Close stops the sandboxes.
+func (s *Sandboxes) Close(ctx context.Context) {
+	for _, srv := range s.servers {
+		_ = srv.Shutdown(ctx)
+	}
+}
+
+// RunSandboxes runs the sandboxes alone (`konektor sandbox`) until ctx
+// ends. They check permissions with the configured policy, as ISZR checks
+// RPP, and trust konektor's upstream identity as a central AIS.
+func RunSandboxes(ctx context.Context, c config.Config, o Options) error {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if err := certs.EnsureDevPKI(c.PKIDir(), certs.DevPKIOptions{Now: o.Now}); err != nil {
+		return fmt.Errorf("dev PKI: %w", err)
+	}
+	pol, err := LoadPolicy(c)
+	if err != nil {
+		return err
+	}
+	sb, err := StartSandboxes(c, pol, o.Now, o.Logger)
+	if err != nil {
+		return err
+	}
+	if o.Out != nil {
+		fmt.Fprintf(o.Out, "sandbox ISZR: %s/{kód služby / service code}  (mTLS, CA %s)\n", sb.ISZRURL, certs.DevPKIPaths(c.PKIDir()).CA)
+	}
+	if o.Ready != nil {
+		o.Ready(strings.TrimSuffix(strings.TrimPrefix(sb.ISZRURL, "https://"), "/publikace"), "")
+	}
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.Background(), c.Bus.DrainTimeout.D())
+	defer cancel()
+	sb.Close(sctx)
+	return nil
+}

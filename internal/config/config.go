@@ -1,0 +1,231 @@
+// Package config is konektor's configuration: one YAML file, defaults that
+// run on a fresh machine, an environment override for every key
+// (KONEKTOR_<PATH>, e.g. KONEKTOR_BUS_ADDR), and validation that reports
+// every problem at once.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	DataDir     string `yaml:"data_dir"`
+	DatabaseURL string `yaml:"database_url"` // PostgreSQL when set, else SQLite in data_dir
+	RedisURL    string `yaml:"redis_url"`    // Redis cache when set, else in-memory
+
+	Bus       Bus        `yaml:"bus"`
+	Ops       Ops        `yaml:"ops"`
+	Log       Log        `yaml:"log"`
+	Upstreams Upstreams  `yaml:"upstreams"`
+	Sandbox   Sandbox    `yaml:"sandbox"`
+	Policy    Policy     `yaml:"policy"`
+	Audit     Audit      `yaml:"audit"`
+	Clients   []Client   `yaml:"clients"`
+	Limits    SOAPLimits `yaml:"limits"`
+}
+
+// Bus is the mTLS listener agenda systems call.
+type Bus struct {
+	Addr          string   `yaml:"addr"`
+	Cert          string   `yaml:"cert"`
+	Key           string   `yaml:"key"`
+	ClientCA      string   `yaml:"client_ca"`
+	DrainTimeout  Duration `yaml:"drain_timeout"`
+	ReadTimeout   Duration `yaml:"read_timeout"`
+	MaxConcurrent int      `yaml:"max_concurrent"`
+	PublicBaseURL string   `yaml:"public_base_url"` // printed in the start banner and WSDLs
+}
+
+// Ops is the plain-HTTP listener for health, readiness and metrics.
+type Ops struct {
+	Addr string `yaml:"addr"`
+}
+
+// Log configures zap.
+type Log struct {
+	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format"` // json or console
+}
+
+// Upstreams are the services konektor relays to.
+type Upstreams struct {
+	ISZR Upstream `yaml:"iszr"`
+}
+
+// Upstream is one upstream service with its nodes.
+type Upstream struct {
+	Nodes   []Node   `yaml:"nodes"` // primary first; empty = the in-process sandbox
+	Timeout Duration `yaml:"timeout"`
+	Cert    string   `yaml:"cert"` // konektor's client identity towards the upstream
+	Key     string   `yaml:"key"`
+	CA      string   `yaml:"ca"` // trust roots for the upstream's server certificate
+}
+
+// Node is one upstream node.
+type Node struct {
+	Name string `yaml:"name"`
+	URL  string `yaml:"url"`
+}
+
+// Sandbox configures the in-process sandboxes.
+type Sandbox struct {
+	ISZRAddr string `yaml:"iszr_addr"`
+}
+
+// Policy names the policy sources: a model file written by `konektor policy
+// import-rpp` and local YAML files merged over it in order. With neither,
+// the embedded demo policy is used. Changed files are reloaded (also on
+// SIGHUP); an invalid new policy keeps the old one.
+type Policy struct {
+	Model string   `yaml:"model"`
+	Files []string `yaml:"files"`
+	Watch Duration `yaml:"watch"` // poll interval for changed files; 0 = SIGHUP only
+}
+
+// Audit configures the access log.
+type Audit struct {
+	MaxBatch int      `yaml:"max_batch"`
+	MaxDelay Duration `yaml:"max_delay"`
+}
+
+// Client is a known caller (see package clients).
+type Client struct {
+	Name    string   `yaml:"name"`
+	AIS     string   `yaml:"ais"`
+	OVM     string   `yaml:"ovm"`
+	ActsFor []string `yaml:"acts_for"`
+	Roles   []string `yaml:"roles"`
+}
+
+// SOAPLimits bound what one message may cost.
+type SOAPLimits struct {
+	MaxBodyBytes int `yaml:"max_body_bytes"`
+	MaxDepth     int `yaml:"max_depth"`
+	MaxElements  int `yaml:"max_elements"`
+	MaxAttrs     int `yaml:"max_attrs"`
+}
+
+// Duration is a time.Duration written as "30s" in YAML.
+type Duration time.Duration
+
+// UnmarshalYAML reads a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	var s string
+	if err := n.Decode(&s); err != nil {
+		return err
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a duration (e.g. 30s, 5m)", n.Line, s)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes the duration as a string.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// D returns the time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// Default returns the embedded defaults: everything on this machine, data
+// in ./konektor-data, the in-process sandboxes, the demo clients.
+func Default() Config {
+	return Config{
+		DataDir: "./konektor-data",
+		Bus: Bus{
+			Addr:         "127.0.0.1:8443",
+			DrainTimeout: Duration(30 * time.Second),
+			ReadTimeout:  Duration(30 * time.Second),
+		},
+		Ops:       Ops{Addr: "127.0.0.1:9090"},
+		Log:       Log{Level: "info", Format: "json"},
+		Upstreams: Upstreams{ISZR: Upstream{Timeout: Duration(30 * time.Second)}},
+		Sandbox:   Sandbox{ISZRAddr: "127.0.0.1:8444"},
+		Audit:     Audit{MaxBatch: 512},
+		Policy:    Policy{Watch: Duration(5 * time.Second)},
+		Clients: []Client{
+			{Name: "999002", AIS: "999002", OVM: "12345678", ActsFor: []string{"12345678"}},
+			{Name: "999003", AIS: "999003", OVM: "87654321", ActsFor: []string{"87654321"}},
+			{Name: "auditor", Roles: []string{"auditor"}},
+		},
+		Limits: SOAPLimits{MaxBodyBytes: 8 << 20, MaxDepth: 64, MaxElements: 100_000, MaxAttrs: 64},
+	}
+}
+
+// Load reads the file (if path is not empty) over the defaults, applies
+// environment overrides from env (os.Environ form), fills derived paths and
+// validates. The error lists every problem.
+func Load(path string, env []string) (Config, error) {
+	c := Default()
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return c, fmt.Errorf("config: %w", err)
+		}
+		if err := decode(data, &c); err != nil {
+			return c, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	var problems []string
+	problems = append(problems, applyEnv(&c, env)...)
+	c.derive()
+	problems = append(problems, c.Validate()...)
+	if len(problems) > 0 {
+		return c, &Error{Problems: problems}
+	}
+	return c, nil
+}
+
+func decode(data []byte, c *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+// Error lists every problem found in a configuration.
+type Error struct{ Problems []string }
+
+func (e *Error) Error() string {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "invalid configuration (%d problems):", len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  - ")
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// PKIDir is where the dev PKI lives.
+func (c *Config) PKIDir() string { return filepath.Join(c.DataDir, "pki") }
+
+// UsesSandbox reports whether ISZR calls go to the in-process sandbox.
+func (c *Config) UsesSandbox() bool { return len(c.Upstreams.ISZR.Nodes) == 0 }
+
+// derive fills paths that default to the dev PKI in the data directory.
+func (c *Config) derive() {
+	pki := c.PKIDir()
+	def := func(p *string, name string) {
+		if *p == "" {
+			*p = filepath.Join(pki, name)
+		}
+	}
+	def(&c.Bus.Cert, "server.pem")
+	def(&c.Bus.Key, "server-key.pem")
+	def(&c.Bus.ClientCA, "ca.pem")
+	def(&c.Upstreams.ISZR.Cert, "upstream.pem")
+	def(&c.Upstreams.ISZR.Key, "upstream-key.pem")
+	def(&c.Upstreams.ISZR.CA, "ca.pem")
+}

@@ -1,0 +1,118 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Validate returns every problem in the configuration; none means valid.
+// It is pure and fast: files are checked when they are loaded.
+func (c *Config) Validate() []string {
+	var p []string
+	add := func(format string, a ...any) { p = append(p, fmt.Sprintf(format, a...)) }
+	if c.DataDir == "" {
+		add("data_dir: must not be empty")
+	}
+	addr := func(key, v string) {
+		if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+			add("%s: %q is not host:port", key, v)
+		}
+	}
+	addr("bus.addr", c.Bus.Addr)
+	addr("ops.addr", c.Ops.Addr)
+	if c.UsesSandbox() {
+		addr("sandbox.iszr_addr", c.Sandbox.ISZRAddr)
+	}
+	if c.Bus.Addr != "" && c.Bus.Addr == c.Ops.Addr && !strings.HasSuffix(c.Bus.Addr, ":0") {
+		add("ops.addr: must differ from bus.addr (%s)", c.Bus.Addr)
+	}
+	if c.Bus.DrainTimeout.D() <= 0 {
+		add("bus.drain_timeout: must be positive")
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		add("log.level: %q is not one of debug, info, warn, error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "json", "console":
+	default:
+		add("log.format: %q is not json or console", c.Log.Format)
+	}
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			add("database_url: must be a postgres:// URL")
+		}
+	}
+	if c.RedisURL != "" {
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+			add("redis_url: must be a redis:// or rediss:// URL")
+		}
+	}
+	for i, n := range c.Upstreams.ISZR.Nodes {
+		u, err := url.Parse(n.URL)
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			add("upstreams.iszr.nodes[%d].url: %q must be an https:// URL (ISZR is reached over mTLS)", i, n.URL)
+		}
+		if n.Name == "" {
+			add("upstreams.iszr.nodes[%d].name: must not be empty", i)
+		}
+	}
+	if c.Upstreams.ISZR.Timeout.D() <= 0 {
+		add("upstreams.iszr.timeout: must be positive")
+	}
+	if c.Policy.Watch.D() < 0 {
+		add("policy.watch: must not be negative")
+	}
+	if c.Audit.MaxBatch < 1 {
+		add("audit.max_batch: must be at least 1")
+	}
+	if c.Audit.MaxDelay.D() < 0 {
+		add("audit.max_delay: must not be negative")
+	}
+	l := c.Limits
+	if l.MaxBodyBytes < 1024 {
+		add("limits.max_body_bytes: %d is below 1024", l.MaxBodyBytes)
+	}
+	if l.MaxDepth < 8 {
+		add("limits.max_depth: %d is below 8", l.MaxDepth)
+	}
+	if l.MaxElements < 16 {
+		add("limits.max_elements: %d is below 16", l.MaxElements)
+	}
+	if l.MaxAttrs < 4 {
+		add("limits.max_attrs: %d is below 4", l.MaxAttrs)
+	}
+	if len(c.Clients) == 0 {
+		add("clients: at least one client is needed")
+	}
+	seen := map[string]bool{}
+	for i, cl := range c.Clients {
+		if cl.Name == "" {
+			add("clients[%d].name: must not be empty (it is the certificate CN)", i)
+		}
+		if seen[cl.Name] {
+			add("clients[%d].name: %q is listed twice", i, cl.Name)
+		}
+		seen[cl.Name] = true
+		if cl.AIS == "" && len(cl.Roles) == 0 {
+			add("clients[%d]: needs ais or roles", i)
+		}
+		if cl.AIS != "" && len(cl.ActsFor) == 0 {
+			add("clients[%d].acts_for: an AIS must act for at least one OVM", i)
+		}
+		for _, r := range cl.Roles {
+			if r != "auditor" {
+				add("clients[%d].roles: unknown role %q (known: auditor)", i, r)
+			}
+		}
+	}
+	if strings.TrimSpace(c.Bus.PublicBaseURL) != "" {
+		if u, err := url.Parse(c.Bus.PublicBaseURL); err != nil || u.Scheme != "https" {
+			add("bus.public_base_url: must be an https:// URL")
+		}
+	}
+	return p
+}

@@ -1,0 +1,107 @@
+package policies
+
+import (
+	"runtime"
+	"sync"
+	"testing"
+)
+
+var national = sync.OnceValues(func() (*Snapshot, []Request) {
+	return genSnapshot(&testing.B{}, nationalScale, 42)
+})
+
+// BenchmarkDecide decides permitted requests of the national-scale dataset
+// (5 requested items each, granted through the OVM's category).
+func BenchmarkDecide(b *testing.B) {
+	s, reqs := national()
+	b.Run("permit", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			d := s.Decide(reqs[i%len(reqs)])
+			if !d.Permit {
+				b.Fatal(Explain(d, "en"))
+			}
+			i++
+		}
+	})
+	b.Run("permit-into", func(b *testing.B) {
+		b.ReportAllocs()
+		var d Decision
+		i := 0
+		for b.Loop() {
+			s.DecideInto(&reqs[i%len(reqs)], &d)
+			if !d.Permit {
+				b.Fatal(Explain(d, "en"))
+			}
+			i++
+		}
+	})
+	b.Run("permit-all-items", func(b *testing.B) {
+		all := make([]Request, len(reqs))
+		for i, r := range reqs {
+			r.Items = nil
+			all[i] = r
+		}
+		b.ReportAllocs()
+		var d Decision
+		i := 0
+		for b.Loop() {
+			s.DecideInto(&all[i%len(all)], &d)
+			if !d.Permit {
+				b.Fatal(Explain(d, "en"))
+			}
+			i++
+		}
+	})
+	b.Run("deny-pusobnost", func(b *testing.B) {
+		r := reqs[0]
+		r.Service = "E99999"
+		b.ReportAllocs()
+		for b.Loop() {
+			if d := s.Decide(r); d.Permit {
+				b.Fatal("permitted")
+			}
+		}
+	})
+}
+
+// BenchmarkPolicyMemory compiles the national-scale dataset and reports the
+// heap the snapshot keeps (heap-MB) and the time to compile.
+func BenchmarkPolicyMemory(b *testing.B) {
+	m, _ := genModel(b, nationalScale, 42)
+	var keep *Snapshot
+	for b.Loop() {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		s, err := Compile(m)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		keep = s
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "heap-MB")
+	}
+	st := keep.Stats()
+	b.ReportMetric(float64(st.Registrations), "registrations")
+	b.ReportMetric(float64(st.Pusobnost), "pusobnost")
+	runtime.KeepAlive(keep)
+}
+
+// TestDecidePermitDoesNotAllocate guards the zero-allocation permit path.
+func TestDecidePermitDoesNotAllocate(t *testing.T) {
+	s, reqs := genSnapshot(t, smallScale, 7)
+	r := reqs[0]
+	if n := testing.AllocsPerRun(100, func() { _ = s.Decide(r) }); n != 0 {
+		t.Errorf("Decide permit allocates %v times", n)
+	}
+	var d Decision
+	all := r
+	all.Items = nil
+	s.DecideInto(&all, &d) // warm the buffers
+	if n := testing.AllocsPerRun(100, func() { s.DecideInto(&all, &d) }); n != 0 {
+		t.Errorf("DecideInto all-items permit allocates %v times", n)
+	}
+}

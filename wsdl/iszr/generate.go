@@ -1,0 +1,8 @@
+package iszr
+
+// The generated package egon holds the Go types of every service in this
+// folder. bundle.wsdl gathers the services into one portType for gowsdl only;
+// it is never served. The output is deterministic: running go generate twice
+// leaves no diff.
+//
+//go:generate go tool gowsdl -d . -p egon -o egon.go bundle.wsdl

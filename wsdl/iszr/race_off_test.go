@@ -1,0 +1,5 @@
+//go:build !race
+
+package iszr_test
+
+const raceEnabled = false
