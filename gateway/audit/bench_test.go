@@ -2,8 +2,10 @@ package audit
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"testing"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -16,19 +18,22 @@ const recorders = 64
 
 // BenchmarkRecord measures group-committed Record throughput with 64
 // concurrent callers, every entry durably stored before Record returns.
+// MaxDelay trades a little latency for larger batches (fewer fsyncs).
 func BenchmarkRecord(b *testing.B) {
-	b.Run("sqlite", func(b *testing.B) {
-		s, _ := openSQLite(b)
-		benchRecord(b, s)
-	})
-	b.Run("postgres", func(b *testing.B) {
-		benchRecord(b, pgtest.Open(b))
-	})
+	for _, delay := range []time.Duration{0, 500 * time.Microsecond, 2 * time.Millisecond} {
+		b.Run(fmt.Sprintf("sqlite/max-delay=%s", delay), func(b *testing.B) {
+			s, _ := openSQLite(b)
+			benchRecord(b, s, delay)
+		})
+		b.Run(fmt.Sprintf("postgres/max-delay=%s", delay), func(b *testing.B) {
+			benchRecord(b, pgtest.Open(b), delay)
+		})
+	}
 }
 
-func benchRecord(b *testing.B, log store.AccessLog) {
+func benchRecord(b *testing.B, log store.AccessLog, delay time.Duration) {
 	h := &hookLog{AccessLog: log}
-	r := NewRecorder(h, Options{Logger: zap.NewNop()})
+	r := NewRecorder(h, Options{Logger: zap.NewNop(), MaxDelay: delay})
 	defer func() { _ = r.Close(context.Background()) }()
 	e := exchange(1)
 	b.SetParallelism((recorders + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))

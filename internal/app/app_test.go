@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"fmt"
 	"io"
@@ -10,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -42,7 +42,11 @@ type instance struct {
 
 func startInstance(t *testing.T, mutate func(*config.Config)) *instance {
 	t.Helper()
-	dir := t.TempDir()
+	return startInstanceIn(t, t.TempDir(), mutate)
+}
+
+func startInstanceIn(t *testing.T, dir string, mutate func(*config.Config)) *instance {
+	t.Helper()
 	env := []string{
 		"KONEKTOR_DATA_DIR=" + dir,
 		"KONEKTOR_BUS_ADDR=127.0.0.1:0",
@@ -131,16 +135,14 @@ func (in *instance) post(client, path, action string, body []byte) (*http.Respon
 	return resp, b
 }
 
-var idSeq struct {
-	sync.Mutex
-	n int
-}
-
+// newRequestID returns a random UUID v4, as an agenda system makes one
+// AgendaZadostId per call.
 func newRequestID() string {
-	idSeq.Lock()
-	defer idSeq.Unlock()
-	idSeq.n++
-	return fmt.Sprintf("00000000-0000-4000-8000-%012d", idSeq.n+int(time.Now().UnixNano()%1e9)*1000)
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 func sampleE256() []byte {
