@@ -18,13 +18,15 @@ const MaxYAMLSize = 64 << 20
 
 // DecodeYAML reads a policy model from YAML (one document; unknown keys are
 // errors) and validates it.
-func DecodeYAML(r io.Reader) (*Model, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxYAMLSize+1))
+func DecodeYAML(r io.Reader) (*Model, error) { return decodeYAML(r, MaxYAMLSize) }
+
+func decodeYAML(r io.Reader, limit int64) (*Model, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("read policy: %w", err)
 	}
-	if len(data) > MaxYAMLSize {
-		return nil, fmt.Errorf("%w: policy YAML larger than %d bytes", ErrInvalid, MaxYAMLSize)
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w: policy YAML larger than %d bytes", ErrInvalid, limit)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)

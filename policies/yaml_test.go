@@ -90,7 +90,7 @@ func TestValidationErrorIsBounded(t *testing.T) {
 }
 
 func TestDecodeYAMLTooLarge(t *testing.T) {
-	_, err := DecodeYAML(&repeatReader{head: "# ", rec: strings.Repeat("x", 1<<20), n: MaxYAMLSize>>20 + 1})
+	_, err := decodeYAML(&repeatReader{head: "# ", rec: strings.Repeat("x", 1<<10), n: 65}, 64<<10)
 	if err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Fatalf("err = %v", err)
 	}

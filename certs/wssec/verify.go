@@ -9,7 +9,6 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -493,5 +492,3 @@ func bodyOf(doc *document, err error) ([]byte, error) {
 	}
 	return b, nil
 }
-
-func (r Reference) String() string { return fmt.Sprintf("%s (%s)", r.URI, r.Element) }

@@ -144,3 +144,17 @@ func FuzzCanonicalIsInjective(f *testing.F) {
 		}
 	})
 }
+
+// The hashed message and the export formats must agree field by field.
+func TestCanonicalMatchesFields(t *testing.T) {
+	t.Parallel()
+	for _, e := range []store.AccessEntry{exchange(1), exchange(2), {}, {Seq: -5, LatencyMicros: -1, Sealed: true}} {
+		want := appendItem(nil, HashVersion)
+		for i := range fields {
+			want = appendField(want, fields[i].name, fields[i].value(&e))
+		}
+		if got := Canonical(e); string(got) != string(want) {
+			t.Fatalf("Canonical =\n%s\nfields table gives\n%s", got, want)
+		}
+	}
+}

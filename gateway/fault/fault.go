@@ -17,15 +17,17 @@ type Kind int
 
 // Kinds of failure, each with its HTTP status and SOAP code.
 const (
-	Internal        Kind = iota // a bug or an unexpected failure in konektor
-	BadRequest                  // the caller sent something konektor refuses to read
-	Unauthenticated             // no usable client identity
-	Forbidden                   // identity known, action not allowed
-	NotFound                    // unknown route or service
-	TooLarge                    // over a size limit
-	Unavailable                 // upstream down, breaker open, draining
-	Timeout                     // upstream took too long
-	BadGateway                  // upstream answered with something unusable
+	Internal         Kind = iota // a bug or an unexpected failure in konektor
+	BadRequest                   // the caller sent something konektor refuses to read
+	Unauthenticated              // no usable client identity
+	Forbidden                    // identity known, action not allowed
+	NotFound                     // unknown route or service
+	TooLarge                     // over a size limit
+	Unavailable                  // upstream down, breaker open, draining
+	Timeout                      // upstream took too long
+	BadGateway                   // upstream answered with something unusable
+	MethodNotAllowed             // not a POST
+	UnsupportedMedia             // not a SOAP content type
 )
 
 // Error is a classified error. Msg texts are safe to show to callers; Err
@@ -118,13 +120,17 @@ func status(k Kind) int {
 		return http.StatusGatewayTimeout
 	case BadGateway:
 		return http.StatusBadGateway
+	case MethodNotAllowed:
+		return http.StatusMethodNotAllowed
+	case UnsupportedMedia:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }
 
 func sender(k Kind) bool {
 	switch k {
-	case BadRequest, Unauthenticated, Forbidden, NotFound, TooLarge:
+	case BadRequest, Unauthenticated, Forbidden, NotFound, TooLarge, MethodNotAllowed, UnsupportedMedia:
 		return true
 	}
 	return false

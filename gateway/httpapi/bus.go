@@ -47,8 +47,16 @@ func NewBus(o BusOptions) http.Handler {
 	e.HTTPErrorHandler = func(err error, c echo.Context) { renderEdgeError(err, c) }
 	e.Use(recoverFault(o.Logger))
 	h := &bus{o: o}
-	e.POST("/bus/*", h.relay)
-	e.GET("/bus/*", h.wsdl)
+	e.Any("/bus/*", func(c echo.Context) error {
+		if c.Request().Method == http.MethodGet {
+			if _, ok := c.QueryParams()["wsdl"]; ok {
+				return h.wsdl(c)
+			}
+		}
+		// Everything else is an exchange: the pipeline refuses what is not
+		// a SOAP POST, and records the refusal.
+		return h.relay(c)
+	})
 	return e
 }
 
@@ -59,6 +67,7 @@ func (b *bus) relay(c echo.Context) error {
 	ex := &pipeline.Exchange{
 		ID:          newID(),
 		Received:    b.o.Now(),
+		Method:      req.Method,
 		ContentType: req.Header.Get("Content-Type"),
 		SOAPAction:  req.Header.Get("SOAPAction"),
 	}
@@ -94,8 +103,8 @@ func (b *bus) relay(c echo.Context) error {
 }
 
 func (b *bus) wsdl(c echo.Context) error {
-	if _, ok := c.QueryParams()["wsdl"]; !ok || b.o.WSDL == nil {
-		return echo.NewHTTPError(http.StatusMethodNotAllowed)
+	if b.o.WSDL == nil {
+		return echo.NewHTTPError(http.StatusNotFound)
 	}
 	up, code := splitRoute(c.Param("*"))
 	w, ok := b.o.WSDL(up, code, strings.TrimSuffix(b.o.BaseURL, "/")+"/bus/"+up+"/"+code)

@@ -42,6 +42,7 @@ type Exchange struct {
 	Upstream string    // route family: iszr, isds, cuzk, records, archive
 	Code     string    // service code or operation from the path (E03, dz, ...)
 	Async    bool      // ?async was given (ISZR)
+	Method   string    // HTTP method; empty is taken as POST
 	// ContentType and SOAPAction as received.
 	ContentType string
 	SOAPAction  string

@@ -14,7 +14,8 @@ func New(d Deps) (Handler, error) {
 	stages := []Middleware{
 		Observe(d),   // metrics and the one log line per exchange
 		Record(d),    // access log: durable before the answer leaves
-		Render(d),    // errors become faults, once
+		Render(d),    // errors (and panics) become faults, once
+		Accept(d),    // POST with a SOAP content type only
 		Identify(d),  // client certificate → known AIS
 		Parse(d),     // bounded, hardened envelope parsing
 		Route(d),     // path → catalogue entry; body and SOAPAction must agree

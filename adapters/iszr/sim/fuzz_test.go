@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"konektor/adapters/iszr/sim"
 	"konektor/wsdl/iszr"
 )
 
@@ -21,8 +23,8 @@ func FuzzServe(f *testing.F) {
 	}
 	f.Add(uint8(0), []byte(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><x/></s:Body></s:Envelope>`))
 	f.Add(uint8(2), []byte(`<!DOCTYPE a><a/>`))
+	s := sim.New(sim.Options{Now: func() time.Time { return testNow }, Policy: fakePolicy{}, Connectors: []string{connectorCN}})
 	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
-		s, _ := newServer(t)
 		code := codes[int(which)%len(codes)]
 		a := send(t, s, call{code: code, action: "Iszr"}, body)
 		switch a.status {

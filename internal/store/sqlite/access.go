@@ -53,10 +53,18 @@ func chunkSize(n int) int {
 	return c
 }
 
-// prepareInserts prepares, on the writer connection, the INSERT for every
-// chunk size. It must run before any write transaction: the writer has a
-// single connection, which a transaction holds.
-func (s *Store) prepareInserts(ctx context.Context) error {
+const lastSeqSQL = "SELECT COALESCE(MAX(seq), 0) FROM access_log"
+
+// prepareWriter prepares, on the writer connection, the statements every
+// append runs: the last-seq query and the INSERT for every chunk size. It
+// must run before any write transaction: the writer has a single
+// connection, which a transaction holds.
+func (s *Store) prepareWriter(ctx context.Context) error {
+	st, err := s.w.PrepareContext(ctx, lastSeqSQL)
+	if err != nil {
+		return fmt.Errorf("sqlite: prepare last-seq query: %w", err)
+	}
+	s.lastSeq = st
 	s.inserts = map[int]*sql.Stmt{}
 	for rows := 1; rows <= insertChunk; rows *= 2 {
 		st, err := s.w.PrepareContext(ctx, insertSQL(rows))
@@ -115,7 +123,7 @@ func (s *Store) AppendAccess(ctx context.Context, entries []store.AccessEntry) e
 	defer func() { _ = tx.Rollback() }()
 
 	var last int64
-	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM access_log").Scan(&last); err != nil {
+	if err := tx.StmtContext(ctx, s.lastSeq).QueryRowContext(ctx).Scan(&last); err != nil {
 		return fmt.Errorf("sqlite: append access: read last seq: %w", err)
 	}
 	if first := entries[0].Seq; first != last+1 {

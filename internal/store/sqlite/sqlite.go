@@ -37,7 +37,9 @@ type Store struct {
 	path   string
 	logger *zap.Logger
 
-	inserts map[int]*sql.Stmt // prepared on w by prepareInserts, by row count; read-only after Open
+	// Prepared on w by prepareWriter; read-only after Open.
+	lastSeq *sql.Stmt
+	inserts map[int]*sql.Stmt // by row count
 
 	closeOnce sync.Once
 	closeErr  error
@@ -77,7 +79,7 @@ func Open(ctx context.Context, path string, logger *zap.Logger) (*Store, error) 
 		_ = w.Close()
 		return nil, err
 	}
-	if err := s.prepareInserts(ctx); err != nil {
+	if err := s.prepareWriter(ctx); err != nil {
 		_ = s.Close()
 		return nil, err
 	}
@@ -154,6 +156,9 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		var errs []error
+		if s.lastSeq != nil {
+			errs = append(errs, s.lastSeq.Close())
+		}
 		for _, st := range s.inserts {
 			errs = append(errs, st.Close())
 		}
