@@ -27,6 +27,16 @@ type Request struct {
 	SeznamUdaju   []string
 	// MaximalniPocetZaznamu is 0 when absent.
 	MaximalniPocetZaznamu int
+	// KodAsyncSluzby is the async service code E100 asks about (its first
+	// element); empty for other services.
+	KodAsyncSluzby string
+}
+
+// localZadostInfo are the service namespaces whose schemas declare
+// ZadostInfo locally rather than as abs:ZadostInfo.
+var localZadostInfo = map[string]bool{
+	"urn:cz:isvs:iszr:schemas:IszrAsyncOdpovedZFronty:v1":     true,
+	"urn:cz:isvs:iszr:schemas:IszrAsyncPushOdpovedZFronty:v1": true,
 }
 
 // ErrNoZadostInfo is returned when the payload carries no ZadostInfo.
@@ -43,6 +53,7 @@ func ReadRequest(doc []byte) (Request, error) {
 	dec := xml.NewDecoder(bytes.NewReader(doc))
 	dec.Strict = true
 	var path []string // local names below the payload
+	var payloadNS string
 	payloadDepth := -1
 	depth := 0
 	var text strings.Builder
@@ -61,6 +72,7 @@ func ReadRequest(doc []byte) (Request, error) {
 			if payloadDepth < 0 {
 				if t.Name.Local != "konektor-scope" {
 					payloadDepth = depth
+					payloadNS = t.Name.Space
 				}
 				continue
 			}
@@ -68,7 +80,9 @@ func ReadRequest(doc []byte) (Request, error) {
 			if rel == 1 {
 				path = path[:0]
 				switch {
-				case t.Name.Space == NSAbstract && t.Name.Local == "ZadostInfo":
+				// ZadostInfo is abs:ZadostInfo, except in E100, whose schema
+				// declares it in the service's own namespace.
+				case (t.Name.Space == NSAbstract || (t.Name.Space == payloadNS && localZadostInfo[payloadNS])) && t.Name.Local == "ZadostInfo":
 					if seenZadost {
 						return r, errors.New("iszr: ZadostInfo occurs twice")
 					}
@@ -80,13 +94,16 @@ func ReadRequest(doc []byte) (Request, error) {
 					}
 					r.HasAutorizace = true
 					path = append(path, "AutorizaceInfo")
+				case t.Name.Space == payloadNS && t.Name.Local == "KodAsyncSluzby":
+					path = append(path, "")
+					text.Reset()
 				}
 			} else if rel == 2 && len(path) == 1 {
 				path = append(path, t.Name.Space+" "+t.Name.Local)
 				text.Reset()
 			}
 		case xml.CharData:
-			if len(path) == 2 {
+			if len(path) == 2 || (len(path) == 1 && path[0] == "") {
 				if text.Len()+len(t) > maxField {
 					return r, fmt.Errorf("iszr: %s value too long", path[1])
 				}
@@ -101,6 +118,9 @@ func ReadRequest(doc []byte) (Request, error) {
 				path = path[:1]
 			}
 			if rel == 1 {
+				if len(path) == 1 && path[0] == "" {
+					r.KodAsyncSluzby = strings.TrimSpace(text.String())
+				}
 				path = path[:0]
 			}
 			depth--

@@ -68,7 +68,13 @@ func (u *Upstream) Describe(ex *pipeline.Exchange) error {
 // Refuse answers like ISZR: HTTP 200, OdpovedInfo/Status CHYBA with the
 // sub-code and a Czech description of what is missing.
 func (u *Upstream) Refuse(ex *pipeline.Exchange, subCode, cs, _ string) *pipeline.Reply {
-	body := Answer(ex.Entry.Response, "CHYBA", subCode, cs, ex.Call.RequestID, u.now())
+	var body []byte
+	if ex.Entry.Code == "E100" {
+		r, _ := ReadRequest(ex.Envelope.PayloadDocument())
+		body = AnswerAsync(ex.Entry.Response, r.KodAsyncSluzby, "CHYBA", subCode, cs, ex.Call.RequestID, u.now())
+	} else {
+		body = Answer(ex.Entry.Response, "CHYBA", subCode, cs, ex.Call.RequestID, u.now())
+	}
 	return &pipeline.Reply{Status: http.StatusOK, ContentType: "text/xml; charset=utf-8", Body: body,
 		UpstreamStatus: "CHYBA/" + subCode}
 }

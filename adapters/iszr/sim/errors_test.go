@@ -181,8 +181,9 @@ func TestWSDL(t *testing.T) {
 			if w.Code != tc.want {
 				t.Fatalf("%s %s: HTTP %d, want %d", tc.method, tc.target, w.Code, tc.want)
 			}
-			if tc.want == http.StatusOK && !strings.Contains(w.Body.String(), `soapAction="IszrRobCtiPodleUdaju2"`) {
-				t.Fatal("not the E278 WSDL")
+			if tc.want == http.StatusOK && (!strings.Contains(w.Body.String(), `soapAction="IszrRobCtiPodleUdaju2"`) ||
+				!strings.Contains(w.Body.String(), `<soap:address location="http://example.com/publikace/E278"/>`)) {
+				t.Fatalf("not the E278 WSDL pointing at the sandbox:\n%s", w.Body.String())
 			}
 		})
 	}

@@ -242,9 +242,13 @@ func (a answer) text(path ...string) string {
 	return ""
 }
 
-func (a answer) kod() string   { return a.text("OdpovedInfo", "Status", "VysledekKod") }
-func (a answer) sub() string   { return a.text("OdpovedInfo", "Status", "VysledekDetail", "VysledekSubKod") }
-func (a answer) popis() string { return a.text("OdpovedInfo", "Status", "VysledekDetail", "VysledekPopis") }
+func (a answer) kod() string { return a.text("OdpovedInfo", "Status", "VysledekKod") }
+func (a answer) sub() string {
+	return a.text("OdpovedInfo", "Status", "VysledekDetail", "VysledekSubKod")
+}
+func (a answer) popis() string {
+	return a.text("OdpovedInfo", "Status", "VysledekDetail", "VysledekPopis")
+}
 
 // all returns every element with the local name under the answer.
 func (a answer) all(local string) []*iszr.Element {

@@ -115,7 +115,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	switch {
 	case r.Method == http.MethodGet && hasKeyFold(q, "wsdl"):
-		s.serveWSDL(w, code)
+		s.serveWSDL(w, r, code)
 		return
 	case r.Method != http.MethodPost:
 		w.Header().Set("Allow", "POST")
@@ -166,8 +166,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // logError records a sandbox bug.
 func (s *Server) logError(msg string, err error) { s.log.Error("iszr sandbox: "+msg, zap.Error(err)) }
 
-func (s *Server) serveWSDL(w http.ResponseWriter, code string) {
-	b, ok := iszr.WSDL(code)
+// serveWSDL answers GET ?wsdl with konektor's contract for code, its
+// soap:address pointing at this sandbox.
+func (s *Server) serveWSDL(w http.ResponseWriter, r *http.Request, code string) {
+	scheme := "https"
+	if r.TLS == nil {
+		scheme = "http"
+	}
+	b, ok := iszr.WSDLAt(code, scheme+"://"+r.Host+pathPrefix+code)
 	if !ok {
 		http.Error(w, fmt.Sprintf("Služba %s není v sandboxu k dispozici (no WSDL).", code), http.StatusNotFound)
 		return
@@ -206,4 +212,7 @@ func randomUUID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
 }
 
-var _ http.Handler = (*Server)(nil)
+var (
+	_ http.Handler = (*Server)(nil)
+	_ Authorizer   = (*policies.Snapshot)(nil)
+)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"konektor/adapters/iszr/sim"
+	"konektor/internal/xsdcheck"
 )
 
 func TestServicesAnswer(t *testing.T) {
@@ -123,7 +124,9 @@ func TestServicesAnswer(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s, _ := newServer(t)
-			a := do(t, s, tc.call)
+			req := tc.call.envelope(t)
+			xsdcheck.ValidateBody(t, req, tc.call.code)
+			a := send(t, s, tc.call, req)
 			expect(t, a, tc.call.code, "OK", "")
 			if got := a.text("OdpovedInfo", "CasOdpovedi"); got != "2026-03-02T10:00:00.000+01:00" {
 				t.Errorf("CasOdpovedi = %q", got)

@@ -12,14 +12,18 @@ const accessColumns = `seq, received_at, correlation_id, upstream, service, ais,
 user_name, purpose, subject, outcome, upstream_status, reason, latency_us, request_sha256,
 response_sha256, sealed, evidence, prev_hash, hash`
 
-// insertAccess inserts a whole batch in one statement: one array per column.
+// insertAccess inserts a whole batch in one statement, one array per
+// column, provided the log ends at seq $23; otherwise it inserts nothing.
 const insertAccess = `INSERT INTO access_log (` + accessColumns + `)
 SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[],
     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
-    $15::text[], $16::bigint[], $17::text[], $18::text[], $19::boolean[], $20::text[], $21::text[], $22::text[])`
+    $15::text[], $16::bigint[], $17::text[], $18::text[], $19::boolean[], $20::text[], $21::text[], $22::text[])
+WHERE (SELECT COALESCE(MAX(seq), 0) FROM access_log) = $23::bigint`
 
-// appendLock serialises appenders (several nodes may share the log) so that
-// the last-seq check below sees every committed entry.
+// appendLock serialises appenders (several nodes may share the log). It is
+// its own statement, before insertAccess, because a read-committed
+// statement sees the data committed when it starts: insertAccess starts
+// after the lock is held, so its last-seq check sees every committed entry.
 const appendLock = `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.access_log'))`
 
 // scanPage is how many rows ScanAccess reads per query; no connection is
@@ -70,27 +74,25 @@ func (s *Store) AppendAccess(ctx context.Context, entries []store.AccessEntry) e
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("postgres: append access: %w", err)
 	}
-	err := s.inTx(ctx, func(q querier) error {
-		if err := q.exec(ctx, appendLock); err != nil {
-			return err
-		}
-		var last int64
-		if err := q.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM access_log").Scan(&last); err != nil {
-			return fmt.Errorf("read last seq: %w", err)
-		}
-		if first := entries[0].Seq; first != last+1 {
-			return fmt.Errorf("%w: batch starts at seq %d, the log ends at %d", store.ErrConflict, first, last)
-		}
-		return q.exec(ctx, insertAccess, accessColumnsOf(entries)...)
-	})
+	cols := append(accessColumnsOf(entries), entries[0].Seq-1)
+	// One round trip: lock, check and insert in one implicit transaction.
+	affected, err := s.pipeline(ctx, statement{sql: appendLock}, statement{sql: insertAccess, args: cols})
 	switch {
-	case err == nil:
-		return nil
-	case isUniqueViolation(err):
+	case err != nil && isUniqueViolation(err):
 		return fmt.Errorf("%w: %v", store.ErrConflict, err)
-	default:
+	case err != nil:
 		return fmt.Errorf("postgres: append access: %w", err)
+	case affected[1] == int64(len(entries)):
+		return nil
+	case affected[1] != 0:
+		return fmt.Errorf("postgres: append access: %d of %d rows inserted", affected[1], len(entries))
 	}
+	// Nothing inserted: the batch does not follow the last stored entry.
+	var last int64
+	if err := s.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM access_log").Scan(&last); err != nil {
+		return fmt.Errorf("%w: batch starts at seq %d, not after the last stored entry", store.ErrConflict, entries[0].Seq)
+	}
+	return fmt.Errorf("%w: batch starts at seq %d, the log ends at %d", store.ErrConflict, entries[0].Seq, last)
 }
 
 // LastAccess returns the entry with the highest Seq, or store.ErrNotFound.

@@ -117,6 +117,41 @@ func (s *Store) inTx(ctx context.Context, fn func(q querier) error) error {
 	return tx.Commit(ctx)
 }
 
+// statement is one SQL statement with its arguments.
+type statement struct {
+	sql  string
+	args []any
+}
+
+// pipeline sends stmts in one round trip; the server runs them in one
+// implicit transaction, committed (durably, with synchronous_commit on)
+// only if every statement succeeds. It returns each statement's count of
+// affected rows once the commit is acknowledged.
+func (s *Store) pipeline(ctx context.Context, stmts ...statement) ([]int64, error) {
+	b := &pgx.Batch{}
+	for _, st := range stmts {
+		b.Queue(st.sql, st.args...)
+	}
+	br := s.pool.SendBatch(ctx, b)
+	affected := make([]int64, 0, len(stmts))
+	var err error
+	for range stmts {
+		var tag pgconn.CommandTag
+		if tag, err = br.Exec(); err != nil {
+			break
+		}
+		affected = append(affected, tag.RowsAffected())
+	}
+	// Close reads up to ReadyForQuery, that is past the commit.
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return affected, nil
+}
+
 // queryRow runs a one-row query outside a transaction.
 func (s *Store) queryRow(ctx context.Context, sql string, args ...any) scanner {
 	return s.pool.QueryRow(ctx, sql, args...)

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
 	"konektor/internal/store/postgres"
@@ -31,7 +32,11 @@ func Open(tb testing.TB) *postgres.Store {
 // OpenURL opens the store at url (see NewSchema), closed at cleanup.
 func OpenURL(tb testing.TB, url string) *postgres.Store {
 	tb.Helper()
-	s, err := postgres.Open(context.Background(), url, zaptest.NewLogger(tb))
+	logger := zap.NewNop() // benchmarks: keep their output readable
+	if _, ok := tb.(*testing.B); !ok {
+		logger = zaptest.NewLogger(tb)
+	}
+	s, err := postgres.Open(context.Background(), url, logger)
 	if err != nil {
 		tb.Fatalf("postgres.Open: %v", err)
 	}
