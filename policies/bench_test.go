@@ -1,6 +1,7 @@
 package policies
 
 import (
+	"encoding/json"
 	"runtime"
 	"sync"
 	"testing"
@@ -105,5 +106,24 @@ func TestDecidePermitDoesNotAllocate(t *testing.T) {
 	s.DecideInto(&all, &d) // warm the buffers
 	if n := testing.AllocsPerRun(100, func() { s.DecideInto(&all, &d) }); n != 0 {
 		t.Errorf("DecideInto all-items permit allocates %v times", n)
+	}
+}
+
+// BenchmarkImportPusobnost streams působnost records (the largest dataset,
+// ~660 MB nationally) through the importer; MB/s is the import throughput.
+func BenchmarkImportPusobnost(b *testing.B) {
+	const records = 20_000
+	rec := `{"type": "působnost", "id": "působnost/A1153/75092107", "registrace": {"agenda": "agenda/A1153", "ovm": "orgán-veřejné-moci/75092107", "datum": "2019-12-17"}, "činnosti": ["činnost/A1153/CR7947"], "služby": [{"služba": "služba/S1113", "pracoviště": ["pracoviště/60253"]}]}`
+	size := (&repeatReader{head: `{"položky": [`, rec: rec, n: records, tail: `]}`}).size()
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		r := &repeatReader{head: `{"položky": [`, rec: rec, n: records, tail: `]}`}
+		st := &importState{m: &Model{}, today: "2026-01-15", skip: func(string, ...any) {}}
+		err := streamItems(b.Context(), r, MaxRPPRecord, func(int64) error { return nil },
+			func(dec *json.Decoder) error { return readPusobnost(dec, st) })
+		if err != nil || len(st.m.Pusobnost) != records {
+			b.Fatal(err, len(st.m.Pusobnost))
+		}
 	}
 }

@@ -1,7 +1,3 @@
-// Package policies is konektor's RPP policy engine: the model of agendas,
-// činnostní role, OVMs, AIS registrations, eGON services and data items, the
-// loaders that build it (RPP open data, local YAML), and the decision
-// function that every call passes before it leaves the region.
 package policies
 
 // Request is what a decision is asked about. The AIS comes from the caller's

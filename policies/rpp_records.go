@@ -131,6 +131,9 @@ func readAgendas(dec *json.Decoder, st *importState) error {
 		ag.Roles = append(ag.Roles, Role{Code: rc, Name: c.Nazev.CS})
 	}
 	st.m.Agendas = append(st.m.Agendas, ag)
+	// Categories performing the agenda give působnost for every activity.
+	// "vykonávající-ovm" is not used: pusobnost_v_agendach.json registers
+	// each OVM with the activities it performs, which is narrower.
 	for _, k := range append(a.KategorieOVM, a.KategorieSPUU...) {
 		if c := lastSegment(k); validCategory(c) {
 			st.m.Pusobnost = append(st.m.Pusobnost, Pusobnost{Agenda: code, Category: c})

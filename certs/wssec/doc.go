@@ -35,4 +35,21 @@
 //
 // Errors are *Error values with a Code and a Czech and English message; the
 // gateway maps codes to faults (see Code).
+//
+// Building blocks: beevik/etree holds the tree (only etree.go imports it);
+// the tree is built in one pass over encoding/xml tokens so the lexical
+// policy and the parse cannot disagree. Exclusive canonicalization is
+// implemented here (c14n.go) rather than taken from russellhaering/goxmldsig,
+// whose canonicalizer orders prefixed attributes by local name and renders a
+// superfluous xmlns="" (xmlsec1 rejects signatures made that way) and costs
+// about half of a verification; goxmldsig remains the test oracle
+// (c14n_test.go). goxmldsig's ValidationContext cannot verify WS-Security
+// (detached, several References, SecurityTokenReference) and is not used.
+//
+// Known limits: a message whose payload itself contains a ds:Signature,
+// wsse:Security or wsu:Timestamp element is rejected as wrapping; literal
+// tabs and newlines inside attribute values are not normalized to spaces as
+// XML parsers do (encoding/xml does not), so such xmlsec1-signed messages
+// fail to verify (they fail closed); InclusiveNamespaces is honoured but
+// signatures konektor makes never use it.
 package wssec

@@ -13,6 +13,7 @@ import (
 type (
 	element  = etree.Element
 	document = etree.Document
+	attr     = etree.Attr
 	charData = etree.CharData
 	procInst = etree.ProcInst
 )

@@ -56,6 +56,9 @@ func validCases() []validCase {
 		{name: "xmlsec1-wss-x509data", xmlsec1: true, make: func(t *testing.T) []byte {
 			return xmlsec1Sign(t, "signer", xmlsec1RefsWSS, xmlsec1KeyInfoX509)
 		}},
+		{name: "xmlsec1-wss-inclusive-namespaces", xmlsec1: true, make: func(t *testing.T) []byte {
+			return xmlsec1Sign(t, "signer", xmlsec1RefsInclusive, xmlsec1KeyInfoSTR)
+		}},
 		{name: "xmlsec1-enveloped", xmlsec1: true, make: func(t *testing.T) []byte {
 			return xmlsec1Sign(t, "signer", xmlsec1RefsEnveloped, xmlsec1KeyInfoX509)
 		}},

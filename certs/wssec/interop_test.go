@@ -109,6 +109,15 @@ const (
             <ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>
             <ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/>
           </ds:Reference>`
+	xmlsec1RefsInclusive = `
+          <ds:Reference URI="#Body-x">
+            <ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"><ec:InclusiveNamespaces xmlns:ec="http://www.w3.org/2001/10/xml-exc-c14n#" PrefixList="#default"/></ds:Transform></ds:Transforms>
+            <ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/>
+          </ds:Reference>
+          <ds:Reference URI="#TS-x">
+            <ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"><ec:InclusiveNamespaces xmlns:ec="http://www.w3.org/2001/10/xml-exc-c14n#" PrefixList="wsse soap"/></ds:Transform></ds:Transforms>
+            <ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/>
+          </ds:Reference>`
 	xmlsec1RefsEnveloped = `
           <ds:Reference URI="">
             <ds:Transforms>
@@ -159,6 +168,7 @@ func TestOurVerifierAcceptsXmlsec1Signatures(t *testing.T) {
 	}{
 		{name: "wss-token-reference", refs: xmlsec1RefsWSS, keyInfo: xmlsec1KeyInfoSTR, mode: ModeWSSecurity, wantRefs: "#Body-x Body,#TS-x Timestamp"},
 		{name: "wss-x509data", refs: xmlsec1RefsWSS, keyInfo: xmlsec1KeyInfoX509, mode: ModeWSSecurity, wantRefs: "#Body-x Body,#TS-x Timestamp"},
+		{name: "wss-inclusive-namespaces", refs: xmlsec1RefsInclusive, keyInfo: xmlsec1KeyInfoSTR, mode: ModeWSSecurity, wantRefs: "#Body-x Body,#TS-x Timestamp"},
 		{name: "enveloped-x509data", refs: xmlsec1RefsEnveloped, keyInfo: xmlsec1KeyInfoX509, mode: ModeEnveloped, wantRefs: " Envelope"},
 	}
 	for _, tc := range cases {

@@ -53,6 +53,7 @@ func parseXML(raw []byte, l Limits) (*document, error) {
 	if len(raw) > l.MaxBytes {
 		return nil, reject(CodeTooLarge, "message of %d bytes exceeds %d", len(raw), l.MaxBytes)
 	}
+	raw = bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF")) // a UTF-8 byte order mark
 	d := xml.NewDecoder(bytes.NewReader(raw))
 	d.Strict = true
 	doc := newDocument()
@@ -100,6 +101,7 @@ func parseXML(raw []byte, l Limits) (*document, error) {
 				return nil, err
 			}
 			e := top.CreateElement(qualified(t.Name.Space, t.Name.Local))
+			e.Attr = make([]attr, 0, len(t.Attr))
 			for _, a := range t.Attr {
 				e.CreateAttr(qualified(a.Name.Space, a.Name.Local), a.Value)
 			}

@@ -14,6 +14,7 @@ func TestParseXML(t *testing.T) {
 	}{
 		{name: "plain", in: `<a><b/></a>`},
 		{name: "declaration-first", in: `<?xml version="1.0" encoding="utf-8"?><a/>`},
+		{name: "utf8-byte-order-mark", in: "\xEF\xBB\xBF<?xml version=\"1.0\"?><a/>"},
 		{name: "comments-and-cdata", in: `<!-- c --><a><![CDATA[x<y]]><!-- d --></a>`},
 		{name: "whitespace-around-root", in: "\n <a/>\n"},
 		{name: "declaration-not-first", in: ` <?xml version="1.0"?><a/>`, code: CodeForbidden},

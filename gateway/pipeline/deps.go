@@ -6,6 +6,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"konektor/gateway/cache"
 	"konektor/gateway/catalogue"
 	"konektor/gateway/clients"
 	"konektor/gateway/soap"
@@ -52,4 +53,8 @@ type Deps struct {
 	Policy    Policy
 	Recorder  Recorder
 	Observer  Observer
+	// Cache is nil when caching is off; CacheRules override the catalogue.
+	Cache        cache.Cache
+	CacheRules   []CacheRule
+	CacheMetrics CacheMetrics
 }

@@ -199,18 +199,23 @@ func TestRecordFailureWithholdsAnswer(t *testing.T) {
 	}
 }
 
-func TestUpstreamFailureIsAFault(t *testing.T) {
-	up := &fakeUpstream{err: fault.Wrap(fault.Unavailable, "upstream-unavailable", "nedostupné", "unavailable", errors.New("dial tcp: refused"))}
-	rec := &fakeRecorder{}
-	h := newTestPipeline(t, up, rec)
-	ex := &Exchange{ID: "cid-3", Received: time.Now(), Upstream: "iszr", Code: "E03", ContentType: "text/xml",
-		Body: readTestdata(t, "e03-999002.xml"), PeerCert: cert("999002")}
-	r, _ := h(context.Background(), ex)
-	if r.Status != http.StatusServiceUnavailable || r.Outcome != OutcomeUpstreamError || bytes.Contains(r.Body, []byte("refused")) {
-		t.Fatalf("got %d %q %s", r.Status, r.Outcome, r.Body)
-	}
-	if rec.entries[0].Outcome != OutcomeUpstreamError {
-		t.Fatalf("entry %+v", rec.entries[0])
+func TestUpstreamDownAnsweredLikeUpstream(t *testing.T) {
+	for _, err := range []error{
+		fault.Wrap(fault.Unavailable, "upstream-unavailable", "nedostupné", "unavailable", errors.New("dial tcp: refused")),
+		fault.Wrap(fault.Timeout, "upstream-timeout", "pozdě", "late", errors.New("i/o timeout")),
+	} {
+		up := &fakeUpstream{err: err}
+		rec := &fakeRecorder{}
+		h := newTestPipeline(t, up, rec)
+		ex := &Exchange{ID: "cid-3", Received: time.Now(), Upstream: "iszr", Code: "E03", ContentType: "text/xml",
+			Body: readTestdata(t, "e03-999002.xml"), PeerCert: cert("999002")}
+		r, _ := h(context.Background(), ex)
+		if r.Status != 200 || r.Outcome != OutcomeUnavailable || !bytes.Contains(r.Body, []byte("NENI K DISPOZICI")) || bytes.Contains(r.Body, []byte("dial tcp")) {
+			t.Fatalf("got %d %q %s", r.Status, r.Outcome, r.Body)
+		}
+		if e := rec.entries[0]; e.Outcome != OutcomeUnavailable || e.UpstreamStatus != "CHYBA/NENI K DISPOZICI" {
+			t.Fatalf("entry %+v", e)
+		}
 	}
 }
 

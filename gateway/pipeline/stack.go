@@ -21,6 +21,8 @@ func New(d Deps) (Handler, error) {
 		Route(d),     // path → catalogue entry; body and SOAPAction must agree
 		Describe(d),  // ZadostInfo/AutorizaceInfo → authorisation context
 		Authorise(d), // client registry and RPP policy
+		Outage(d),    // upstream down: its own outage answer (ISZR: NENI K DISPOZICI)
+		Cache(d),     // cacheable reads: hit, single-flight miss, stale-if-error
 	}
 	return Chain(Relay(d), stages...), nil
 }

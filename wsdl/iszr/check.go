@@ -176,3 +176,5 @@ func Unmarshal(e *Element, v any) error {
 	}
 	return nil
 }
+
+var _ error = (*InvalidError)(nil)

@@ -128,3 +128,13 @@ func TestUnmarshalRequest(t *testing.T) {
 		t.Errorf("Aifo = %d", got)
 	}
 }
+
+func BenchmarkMarshalE03Response(b *testing.B) {
+	v := sampleE03Response()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := iszr.Marshal(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package sim_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"konektor/adapters/iszr/sim"
 	"konektor/internal/xsdcheck"
@@ -146,5 +147,17 @@ func TestAgendaZadostIdEchoed(t *testing.T) {
 	expect(t, a, "E36", "OK", "")
 	if got := a.text("OdpovedInfo", "AgendaZadostId"); got != id {
 		t.Fatalf("AgendaZadostId = %q, want %q", got, id)
+	}
+}
+
+func BenchmarkServeE03(b *testing.B) {
+	s := sim.New(sim.Options{Now: func() time.Time { return testNow }, Policy: fakePolicy{}})
+	c := call{code: "E03", items: "Jmeno Prijmeni AdresaPobytu", payload: e03Payload(sim.SampleAifo)}
+	b.ReportAllocs()
+	for b.Loop() {
+		c.id = ""
+		if a := do(b, s, c); a.kod() != "OK" {
+			b.Fatalf("%s", a.body)
+		}
 	}
 }
