@@ -194,29 +194,24 @@ func wordsKey(w []uint64) string {
 }
 
 func (s *Snapshot) compileLimits(m *Model) {
-	s.roleLimit = make([]int32, len(s.roles))
-	for i := range s.roleLimit {
-		s.roleLimit[i] = -1
-	}
 	for i, l := range m.Limits {
 		ag := s.agendas.intern(l.Agenda)
-		r := s.role(ag, l.Role)
-		for len(s.roleLimit) <= int(r) {
-			s.roleLimit = append(s.roleLimit, -1)
-		}
-		if !s.roles[r].defined {
+		k, _ := roleKey(l.Role)
+		_, slot, ok := s.slotOf(ag, k)
+		if !ok {
 			s.warn("limits[%d]: role %s/%s is not in the catalogue", i, l.Agenda, l.Role)
+			continue
 		}
 		max := int32(min(l.Max, 1<<31-1))
 		if l.Service == "" {
-			if old := s.roleLimit[r]; old < 0 || max < old {
-				s.roleLimit[r] = max // the strictest limit wins
+			if slot.limit < 0 || max < slot.limit {
+				slot.limit = max // the strictest limit wins
 			}
 			continue
 		}
-		k := pack(r, s.services.intern(l.Service))
-		if old, ok := s.svcLimit[k]; !ok || max < old {
-			s.svcLimit[k] = max
+		key := pack(slot.id, s.services.intern(l.Service))
+		if old, ok := s.svcLimit[key]; !ok || max < old {
+			s.svcLimit[key] = max
 		}
 	}
 }

@@ -86,10 +86,11 @@ func (s *Snapshot) check(r *Request, d *Decision) (itemsMode, limitMode int, f f
 	if !b.ovmOK {
 		return 0, 0, denyOVM(r), true
 	}
-	slot, role, ok := s.slotOf(b.agenda, roleK)
+	slotIdx, slot, ok := s.slotOf(b.agenda, roleK)
 	if !okR || !ok {
 		return 0, 0, denyRole(r), true
 	}
+	role := slot.id
 	// 5. Působnost.
 	if !b.pusFound {
 		return 0, 0, denyPusobnost(r, false), true
@@ -103,19 +104,16 @@ func (s *Snapshot) check(r *Request, d *Decision) (itemsMode, limitMode int, f f
 		return 0, 0, denyRoleService(r), true
 	}
 	// 7. Items.
-	var set *itemSet
-	if i := s.bindSets[int(b.setsOff)+slot]; i >= 0 {
-		set = &s.sets[i]
-	}
+	set := s.bindSets[int(b.setsOff)+slotIdx]
 	if r.Items == nil {
 		itemsMode = itemsAll
 		switch {
-		case set == nil:
+		case set < 0:
 			d.Items = noItems
 		case r.Write:
-			d.Items = set.writeNames
+			d.Items = s.sets[set].writeNames
 		default:
-			d.Items = set.readNames
+			d.Items = s.sets[set].readNames
 		}
 	} else {
 		if missing := s.missingItems(set, r); missing != nil {
@@ -124,7 +122,7 @@ func (s *Snapshot) check(r *Request, d *Decision) (itemsMode, limitMode int, f f
 		d.Items = r.Items
 	}
 	// 8. Record limit.
-	limit := s.limit(role, svc)
+	limit := s.limit(slot, svc)
 	switch {
 	case limit < 0:
 		limitMode, d.MaxRecords = limitNone, r.MaxRecords
@@ -158,13 +156,17 @@ func containsKey(keys []uint64, k uint64) bool {
 	return false
 }
 
-// missingItems returns the requested items the set does not grant, or nil.
-func (s *Snapshot) missingItems(set *itemSet, r *Request) []string {
+// missingItems returns the requested items set (-1 none) does not grant,
+// or nil.
+func (s *Snapshot) missingItems(set int32, r *Request) []string {
+	var words []uint64
+	if set >= 0 {
+		words = s.setWords(set, r.Write)
+	}
 	var missing []string
 	for _, name := range r.Items {
 		id, ok := s.items.lookup(name)
-		granted := ok && set != nil && (r.Write && hasBit(set.write, id) || !r.Write && hasBit(set.read, id))
-		if !granted {
+		if !ok || !hasBit(words, id) {
 			missing = append(missing, name)
 		}
 	}
@@ -174,14 +176,14 @@ func (s *Snapshot) missingItems(set *itemSet, r *Request) []string {
 var noItems = []string{}
 
 // limit returns the record limit for the role and service (-1 = none).
-func (s *Snapshot) limit(role, svc int32) int {
+func (s *Snapshot) limit(slot *roleSlot, svc int32) int {
 	if len(s.svcLimit) > 0 {
-		if l, ok := s.svcLimit[pack(role, svc)]; ok {
+		if l, ok := s.svcLimit[pack(slot.id, svc)]; ok {
 			return int(l)
 		}
 	}
-	if int(role) < len(s.roleLimit) && s.roleLimit[role] >= 0 {
-		return int(s.roleLimit[role])
+	if slot.limit >= 0 {
+		return int(slot.limit)
 	}
 	if s.settings.DefaultMaxRecords > 0 {
 		return s.settings.DefaultMaxRecords

@@ -3,6 +3,7 @@ package policies
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Snapshot is a compiled, immutable policy. Codes become numeric keys and
@@ -53,13 +54,15 @@ type Snapshot struct {
 	grantOVM map[uint64]int32
 	grantCat map[uint64]int32
 	sets     []itemSet
-	dedup    map[string]int32 // while compiling: set content → index
+	// setBits holds every set's bitsets, read then write, itemWords each,
+	// contiguously: Decide reads them without a pointer chase.
+	setBits []uint64
+	dedup   map[string]int32 // while compiling: set content → index
 	// roleGrants indexes grants by role while compiling.
 	roleGrants []roleGrant
 
-	// limits: per role (-1 none) and per (role, service).
-	roleLimit []int32
-	svcLimit  map[uint64]int32 // pack(role, service)
+	// limits per (role, service); per role they sit in roleSlot.limit.
+	svcLimit map[uint64]int32 // pack(role, service)
 
 	regional regional
 
@@ -75,8 +78,9 @@ type roleInfo struct {
 }
 
 type roleSlot struct {
-	key uint64
-	id  int32
+	key   uint64
+	id    int32
+	limit int32 // record limit of the role for every service, -1 none
 }
 
 // regKey identifies a registration by the request's own codes.
@@ -180,6 +184,25 @@ func (n *names) lookup(s string) (int32, bool) {
 
 func (n *names) len() int { return len(n.codes) }
 
+// compact rebuilds the map with keys that share one backing string, so
+// that the key bytes Decide compares sit together in memory.
+func (n *names) compact() {
+	var b strings.Builder
+	for _, c := range n.codes {
+		b.WriteString(c)
+	}
+	all := b.String()
+	ids := make(map[string]int32, len(n.codes))
+	off := 0
+	for i, c := range n.codes {
+		k := all[off : off+len(c)]
+		off += len(c)
+		ids[k] = int32(i)
+		n.codes[i] = k
+	}
+	n.ids = ids
+}
+
 func pack(a, b int32) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
 
 func hasBit(set []uint64, i int32) bool {
@@ -262,7 +285,41 @@ func Compile(m *Model) (*Snapshot, error) {
 	s.compileLimits(m)
 	s.compileRegistrations(m)
 	s.compileRegional(m)
+	s.finish()
 	return s, nil
+}
+
+// finish lays out the tables Decide reads for locality.
+func (s *Snapshot) finish() {
+	s.items.compact()
+	for i := range s.itemInfo {
+		s.itemInfo[i].KodIszr = s.items.codes[i]
+	}
+	for si := range s.sets {
+		set := &s.sets[si]
+		for i := range set.readNames {
+			id, _ := s.items.lookup(set.readNames[i])
+			set.readNames[i] = s.items.codes[id]
+		}
+		for i := range set.writeNames {
+			id, _ := s.items.lookup(set.writeNames[i])
+			set.writeNames[i] = s.items.codes[id]
+		}
+	}
+	s.setBits = make([]uint64, 0, len(s.sets)*2*s.itemWords)
+	for _, set := range s.sets {
+		s.setBits = append(s.setBits, set.read...)
+		s.setBits = append(s.setBits, set.write...)
+	}
+}
+
+// setWords returns the read or write bitset of set i.
+func (s *Snapshot) setWords(i int32, write bool) []uint64 {
+	off := int(i) * 2 * s.itemWords
+	if write {
+		off += s.itemWords
+	}
+	return s.setBits[off : off+s.itemWords]
 }
 
 // role interns (agenda, code) and returns the role id.
@@ -317,7 +374,7 @@ func (s *Snapshot) compileCatalogue(m *Model) {
 		ag := s.roles[d.id].agenda
 		k, _ := roleKey(s.roles[d.id].code)
 		if !slices.ContainsFunc(s.agendaRoles[ag], func(r roleSlot) bool { return r.id == d.id }) {
-			s.agendaRoles[ag] = append(s.agendaRoles[ag], roleSlot{key: k, id: d.id})
+			s.agendaRoles[ag] = append(s.agendaRoles[ag], roleSlot{key: k, id: d.id, limit: -1})
 		}
 	}
 	for _, rs := range s.agendaRoles {
@@ -359,10 +416,10 @@ func cmpU64(a, b uint64) int {
 }
 
 // slotOf finds a defined role of an agenda by its key: the slot index and
-// the role id.
-func (s *Snapshot) slotOf(agenda int32, key uint64) (int, int32, bool) {
+// the slot.
+func (s *Snapshot) slotOf(agenda int32, key uint64) (int, *roleSlot, bool) {
 	if agenda < 0 || int(agenda) >= len(s.agendaRoles) {
-		return 0, -1, false
+		return 0, nil, false
 	}
 	rs := s.agendaRoles[agenda]
 	lo, hi := 0, len(rs)
@@ -375,7 +432,7 @@ func (s *Snapshot) slotOf(agenda int32, key uint64) (int, int32, bool) {
 		}
 	}
 	if lo < len(rs) && rs[lo].key == key {
-		return lo, rs[lo].id, true
+		return lo, &rs[lo], true
 	}
-	return 0, -1, false
+	return 0, nil, false
 }

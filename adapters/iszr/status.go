@@ -21,6 +21,17 @@ func (s Status) String() string {
 	return s.Kod + "/" + s.SubKod
 }
 
+// subCodes are the values of reg:VysledekSubKodType (RegTypy 1.23.0).
+var subCodes = map[string]bool{
+	"PREKROCEN CAS": true, "PREKROCEN SEZNAM": true, "NENI OPRAVNENI EGON": true, "NENI OPRAVNENI": true,
+	"AIFO NEEXISTUJE": true, "AIFO ZRUSENO": true, "ZIFO ZRUSENO": true, "ADRESA NEEXISTUJE": true,
+	"ADRESA SMAZANA": true, "JENOM SYNC": true, "JENOM ASYNC": true, "MIMO PORADI": true, "NEPLATNY CAS": true,
+	"STARSI VERZE": true, "NEPLATNA VERZE": true, "DUPLICITNI ZADOST": true, "NENI IMPLEMENTOVANO": true,
+	"NENI K DISPOZICI": true, "NENALEZENO": true, "PROBIHA ZPRACOVANI": true, "NEVALIDNI DATA": true,
+	"NEVALIDNI ZADOST": true, "NEVALIDNI VAZBA": true, "APLIKACNI CHYBA": true, "CHYBA VOLANI REGISTRU": true,
+	"CHYBA VOLANI AIS": true, "SPECIFIKACE V POPISU": true,
+}
+
 // maxStatusScan bounds how much of an answer is read to find its status;
 // OdpovedInfo is the first child of the response element.
 const maxStatusScan = 64 << 10

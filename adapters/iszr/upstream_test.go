@@ -6,14 +6,18 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
+	"strings"
 	"testing"
 	"time"
 
 	"konektor/adapters/relay"
+	"konektor/gateway/breaker"
 	"konektor/gateway/catalogue"
 	"konektor/gateway/fault"
 	"konektor/gateway/pipeline"
 	"konektor/gateway/soap"
+	"konektor/internal/xsdcheck"
 )
 
 func exchangeFor(t *testing.T, code string, body []byte) *pipeline.Exchange {
@@ -41,7 +45,7 @@ func TestCallRelaysBytesAndPath(t *testing.T) {
 		w.Write(answer)
 	}))
 	defer srv.Close()
-	u, _ := New(time.Now, relay.NewNode(relay.Options{Name: "a", Base: srv.URL + "/publikace"}))
+	u, _ := New(Options{Nodes: []*relay.Node{relay.NewNode(relay.Options{Name: "a", Base: srv.URL + "/publikace"})}})
 	body := FillSample(SampleRosCtiIco2, "2026-11-23T10:00:00Z", "6f1c1f7e-3c1b-4b8e-9a57-0d6f5e0f8a11")
 	ex := exchangeFor(t, "E256", body)
 	ex.Async = true
@@ -61,21 +65,93 @@ func TestCallRelaysBytesAndPath(t *testing.T) {
 }
 
 func TestCallFailsOverOnlyForReads(t *testing.T) {
+	busy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("<busy/>"))
+	}))
+	defer busy.Close()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<second/>")) }))
 	defer srv.Close()
-	dead := relay.NewNode(relay.Options{Name: "dead", Base: "http://127.0.0.1:1/publikace", Timeout: time.Second})
-	second := relay.NewNode(relay.Options{Name: "b", Base: srv.URL + "/publikace"})
-	u, _ := New(time.Now, dead, second)
+	first := relay.NewNode(relay.Options{Name: "first", Base: busy.URL + "/publikace"})
+	second := relay.NewNode(relay.Options{Name: "second", Base: srv.URL + "/publikace"})
+	u, _ := New(Options{Nodes: []*relay.Node{first, second}})
 	read := exchangeFor(t, "E256", FillSample(SampleRosCtiIco2, "x", "y"))
 	r, err := u.Call(context.Background(), read)
 	if err != nil || string(r.Body) != "<second/>" {
 		t.Fatalf("read did not fail over: %v", err)
 	}
+	// A write that reached a node is never sent again: the caller gets the
+	// node's own answer.
 	write := exchangeFor(t, "E256", FillSample(SampleRosCtiIco2, "x", "y"))
 	write.Entry = &catalogue.Entry{Upstream: "iszr", Code: "E01", Operation: "IszrRobVlozObyvatele", SideEffect: catalogue.Write}
-	_, err = u.Call(context.Background(), write)
+	r, err = u.Call(context.Background(), write)
+	if err != nil || string(r.Body) != "<busy/>" || r.Status != 503 {
+		t.Fatalf("a delivered write must not fail over; got %v %v", r, err)
+	}
+	// A write that provably never left (nothing listens) may move on.
+	dead := relay.NewNode(relay.Options{Name: "dead", Base: "http://127.0.0.1:1/publikace", Timeout: time.Second})
+	u, _ = New(Options{Nodes: []*relay.Node{dead, second}})
+	r, err = u.Call(context.Background(), write)
+	if err != nil || string(r.Body) != "<second/>" {
+		t.Fatalf("an undelivered write may fail over: %v", err)
+	}
+}
+
+// TestBreakerOpensAndRecovers drives one node's breaker by an injected
+// clock: failures open it, an open breaker answers at once without
+// touching the node, and after the open timeout a successful probe closes it.
+func TestBreakerOpensAndRecovers(t *testing.T) {
+	var calls atomic.Int32
+	var down atomic.Bool
+	down.Store(true)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		if down.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("<ok/>"))
+	}))
+	defer srv.Close()
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	b, _ := breaker.New(breaker.Settings{Name: "iszr/a", FailuresToOpen: 3, OpenTimeout: 30 * time.Second, Now: clock})
+	pool, _ := breaker.NewPool([]breaker.Node{{Name: "a", Breaker: b}}, breaker.PoolOptions{Now: clock})
+	u, _ := New(Options{Now: clock, Pool: pool, Nodes: []*relay.Node{relay.NewNode(relay.Options{Name: "a", Base: srv.URL})}})
+	ex := exchangeFor(t, "E256", FillSample(SampleRosCtiIco2, "x", "y"))
+	for i := 0; i < 3; i++ {
+		u.Call(context.Background(), ex)
+	}
+	if b.State() != breaker.Open {
+		t.Fatalf("state %v after 3 failures", b.State())
+	}
+	before := calls.Load()
+	_, err := u.Call(context.Background(), ex)
 	var fe *fault.Error
-	if !errors.As(err, &fe) || fe.Kind != fault.Unavailable {
-		t.Fatalf("a write must not fail over; got %v", err)
+	if !errors.As(err, &fe) || fe.Code != "circuit-open" || calls.Load() != before {
+		t.Fatalf("open breaker: %v, node called %d more times", err, calls.Load()-before)
+	}
+	down.Store(false)
+	now = now.Add(31 * time.Second)
+	r, err := u.Call(context.Background(), ex)
+	if err != nil || string(r.Body) != "<ok/>" || b.State() != breaker.Closed {
+		t.Fatalf("after the open timeout: %v %v state %v", r, err, b.State())
+	}
+}
+
+func TestRefuseKeepsAnswerSchemaValid(t *testing.T) {
+	u, _ := New(Options{Now: func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }, Nodes: []*relay.Node{relay.NewNode(relay.Options{Name: "a", Base: "https://x"})}})
+	ex := exchangeFor(t, "E256", FillSample(SampleRosCtiIco2, "x", "6f1c1f7e-3c1b-4b8e-9a57-0d6f5e0f8a11"))
+	ex.Call.RequestID = "6f1c1f7e-3c1b-4b8e-9a57-0d6f5e0f8a11"
+	for _, tc := range []struct{ sub, wantSub, wantPopis string }{
+		{"PUSOBNOST NEEXISTUJE", "NENI OPRAVNENI EGON", "PUSOBNOST NEEXISTUJE: OVM nemá působnost"},
+		{"PREKROCEN SEZNAM", "PREKROCEN SEZNAM", "OVM nemá působnost"},
+	} {
+		r := u.Refuse(ex, tc.sub, "OVM nemá působnost", "no competence")
+		st := ReadStatus(r.Body)
+		if st.Kod != "CHYBA" || st.SubKod != tc.wantSub || !strings.Contains(string(r.Body), "<reg:VysledekPopis>"+tc.wantPopis) {
+			t.Fatalf("%s: %v %s", tc.sub, st, r.Body)
+		}
+		xsdcheck.ValidateBody(t, r.Body, "E256")
 	}
 }

@@ -131,8 +131,6 @@ type verified struct {
 	si      *element
 	sv      *element
 	ki      *element
-	cert    *x509.Certificate
-	extra   []*x509.Certificate
 	sigHash crypto.Hash
 	sigAlg  string
 	siPL    string
@@ -174,6 +172,8 @@ func (v *Verifier) Verify(ctx context.Context, envelope []byte) (*Result, error)
 	}
 	until := now.Add(v.maxTTL)
 	if st.ts != nil {
+		// st.ts is the element whose canonical form was just digested and
+		// found unchanged, and it holds no comment: its text is the signed text.
 		res.Created, res.Expires, err = parseTimestamp(m, st.ts)
 		if err != nil {
 			return nil, err

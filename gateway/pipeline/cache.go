@@ -84,7 +84,9 @@ func Cache(d Deps) Middleware {
 				log.Warn("cache read failed", zap.String("correlation_id", ex.ID), zap.Error(err))
 			}
 			haveStale := err == nil && fresh == cache.Stale
+			mine := false // set when this caller's own call ran (it led the flight)
 			r, _, callErr := group.Do(ctx, key, func(ctx context.Context) (*Reply, error) {
+				mine = true
 				r, err := next(ctx, ex)
 				if err == nil && up.Storable(r) {
 					stored := cache.Entry{Body: r.Body, Header: map[string]string{"Content-Type": r.ContentType, "X-Upstream-Status": r.UpstreamStatus}}
@@ -104,7 +106,8 @@ func Cache(d Deps) Middleware {
 				return replay(up, ex, e, cache.OutcomeStale, m), nil
 			}
 			out := *r // shared by the single-flight group: copy before marking
-			if ex.Call.RequestID != "" && out.Body != nil && up.Storable(&out) {
+			if !mine && up.Storable(&out) {
+				// Another caller's answer: echo this caller's own fields.
 				out.Body = up.Refresh(ex, out.Body)
 			}
 			out.Header = withHeader(r.Header, cache.OutcomeMiss)

@@ -13,10 +13,11 @@ import (
 
 	"go.uber.org/zap"
 
-	"konektor/adapters/iszr"
 	"konektor/adapters/relay"
 	"konektor/certs"
 	"konektor/gateway/audit"
+	"konektor/gateway/breaker"
+	"konektor/gateway/cache"
 	"konektor/gateway/catalogue"
 	"konektor/gateway/clients"
 	"konektor/gateway/httpapi"
@@ -87,24 +88,25 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 		defer sb.Close(context.Background())
 		nodes = []config.Node{{Name: "sandbox", URL: sb.ISZRURL}}
 	}
-	upTLS, err := upstreamTLS(c.Upstreams.ISZR)
+	bm := breaker.NewMetrics()
+	cm := cache.NewMetrics()
+	m.Registry.MustRegister(bm, cm)
+	iszrUp, relayNodes, err := buildISZR(c, nodes, o.Now, bm, log.Named("iszr"))
 	if err != nil {
 		return err
 	}
-	var relayNodes []*relay.Node
-	for _, n := range nodes {
-		relayNodes = append(relayNodes, relay.NewNode(relay.Options{Name: n.Name, Base: n.URL, TLS: upTLS, Timeout: c.Upstreams.ISZR.Timeout.D()}))
-	}
-	iszrUp, err := iszr.New(o.Now, relayNodes...)
+	answerCache, cachePing, closeCache, err := buildCache(c, o.Now)
 	if err != nil {
 		return err
 	}
+	defer closeCache()
 	h, err := pipeline.New(pipeline.Deps{
 		Now: o.Now, Logger: log.Named("pipeline"),
 		Limits:    soap.Limits{MaxBytes: c.Limits.MaxBodyBytes, MaxDepth: c.Limits.MaxDepth, MaxElements: c.Limits.MaxElements, MaxAttrs: c.Limits.MaxAttrs, MaxNameLen: 256},
 		Catalogue: cat, Clients: reg,
 		Upstreams: map[string]pipeline.Upstream{"iszr": iszrUp},
 		Policy:    pol, Recorder: rec, Observer: m,
+		Cache: answerCache, CacheRules: cacheRules(c), CacheMetrics: cm,
 	})
 	if err != nil {
 		return err
@@ -136,7 +138,7 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 	}
 	opsSrv := &http.Server{
 		Handler: httpapi.NewOps(httpapi.OpsOptions{
-			Checks:   readiness(c, st, relayNodes, o.Now),
+			Checks:   readiness(c, st, relayNodes, cachePing, o.Now),
 			Metrics:  m.Handler(),
 			SetReady: func(ok bool) { m.Ready.Set(b2f(ok)) },
 			Draining: draining.Load,
@@ -216,8 +218,11 @@ func wsdlSource(upstream, code, location string) ([]byte, bool) {
 	return wsdl.ISZRAt(code, location)
 }
 
-func readiness(c config.Config, st store.Store, nodes []*relay.Node, now func() time.Time) []httpapi.Check {
+func readiness(c config.Config, st store.Store, nodes []*relay.Node, cachePing func(context.Context) error, now func() time.Time) []httpapi.Check {
 	checks := []httpapi.Check{{Name: "store", Run: st.Ping}}
+	if cachePing != nil {
+		checks = append(checks, httpapi.Check{Name: "cache", Run: cachePing})
+	}
 	for _, n := range nodes {
 		checks = append(checks, httpapi.Check{Name: "upstream:iszr:" + n.Name, Run: func(ctx context.Context) error { return n.Reachable(ctx) }})
 	}

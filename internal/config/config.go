@@ -31,6 +31,42 @@ type Config struct {
 	Audit     Audit      `yaml:"audit"`
 	Clients   []Client   `yaml:"clients"`
 	Limits    SOAPLimits `yaml:"limits"`
+	Cache     Cache      `yaml:"cache"`
+}
+
+// Cache configures answer caching. Redis is used when redis_url is set,
+// else an in-memory cache bounded by max_bytes.
+type Cache struct {
+	Enabled       bool        `yaml:"enabled"`
+	MaxBytes      int         `yaml:"max_bytes"`
+	MaxEntryBytes int         `yaml:"max_entry_bytes"`
+	RedisPrefix   string      `yaml:"redis_prefix"`
+	Overrides     []CacheRule `yaml:"overrides"`
+}
+
+// CacheRule overrides the catalogue's cache class of one service, for
+// every OVM or for one.
+type CacheRule struct {
+	Upstream string   `yaml:"upstream"` // default iszr
+	Service  string   `yaml:"service"`  // e.g. E36
+	OVM      string   `yaml:"ovm"`      // empty: every OVM
+	Class    string   `yaml:"class"`    // never or ttl
+	TTL      Duration `yaml:"ttl"`
+	Stale    Duration `yaml:"stale"`
+}
+
+// Breaker configures the circuit breaker of each upstream node.
+type Breaker struct {
+	FailuresToOpen   int      `yaml:"failures_to_open"`
+	OpenTimeout      Duration `yaml:"open_timeout"`
+	HalfOpenRequests int      `yaml:"half_open_requests"`
+}
+
+// Retry configures retries of safe reads (never of writes or paid calls).
+type Retry struct {
+	Attempts  int      `yaml:"attempts"`
+	BaseDelay Duration `yaml:"base_delay"`
+	MaxDelay  Duration `yaml:"max_delay"`
 }
 
 // Bus is the mTLS listener agenda systems call.
@@ -65,6 +101,8 @@ type Upstreams struct {
 type Upstream struct {
 	Nodes   []Node   `yaml:"nodes"` // primary first; empty = the in-process sandbox
 	Timeout Duration `yaml:"timeout"`
+	Breaker Breaker  `yaml:"breaker"`
+	Retry   Retry    `yaml:"retry"`
 	Cert    string   `yaml:"cert"` // konektor's client identity towards the upstream
 	Key     string   `yaml:"key"`
 	CA      string   `yaml:"ca"` // trust roots for the upstream's server certificate
@@ -149,7 +187,12 @@ func Default() Config {
 		},
 		Ops:       Ops{Addr: "127.0.0.1:9090"},
 		Log:       Log{Level: "info", Format: "json"},
-		Upstreams: Upstreams{ISZR: Upstream{Timeout: Duration(30 * time.Second)}},
+		Upstreams: Upstreams{ISZR: Upstream{
+			Timeout: Duration(30 * time.Second),
+			Breaker: Breaker{FailuresToOpen: 5, OpenTimeout: Duration(30 * time.Second), HalfOpenRequests: 1},
+			Retry:   Retry{Attempts: 2, BaseDelay: Duration(100 * time.Millisecond), MaxDelay: Duration(2 * time.Second)},
+		}},
+		Cache: Cache{Enabled: true, MaxBytes: 64 << 20, MaxEntryBytes: 1 << 20, RedisPrefix: "konektor:cache:"},
 		Sandbox:   Sandbox{ISZRAddr: "127.0.0.1:8444"},
 		Audit:     Audit{MaxBatch: 512},
 		Policy:    Policy{Watch: Duration(5 * time.Second)},

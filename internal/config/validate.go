@@ -63,6 +63,44 @@ func (c *Config) Validate() []string {
 	if c.Upstreams.ISZR.Timeout.D() <= 0 {
 		add("upstreams.iszr.timeout: must be positive")
 	}
+	b, r := c.Upstreams.ISZR.Breaker, c.Upstreams.ISZR.Retry
+	if b.FailuresToOpen < 1 {
+		add("upstreams.iszr.breaker.failures_to_open: must be at least 1")
+	}
+	if b.OpenTimeout.D() <= 0 {
+		add("upstreams.iszr.breaker.open_timeout: must be positive")
+	}
+	if b.HalfOpenRequests < 1 {
+		add("upstreams.iszr.breaker.half_open_requests: must be at least 1")
+	}
+	if r.Attempts < 1 || r.Attempts > 10 {
+		add("upstreams.iszr.retry.attempts: must be 1–10 (1 = no retry)")
+	}
+	if r.BaseDelay.D() <= 0 || r.MaxDelay.D() < r.BaseDelay.D() {
+		add("upstreams.iszr.retry: base_delay must be positive and max_delay at least base_delay")
+	}
+	if c.Cache.Enabled {
+		if c.Cache.MaxBytes < 1<<20 {
+			add("cache.max_bytes: %d is below 1 MiB", c.Cache.MaxBytes)
+		}
+		if c.Cache.MaxEntryBytes < 1024 || c.Cache.MaxEntryBytes > c.Cache.MaxBytes {
+			add("cache.max_entry_bytes: must be between 1 KiB and cache.max_bytes")
+		}
+	}
+	for i, o := range c.Cache.Overrides {
+		if o.Service == "" {
+			add("cache.overrides[%d].service: must name a service code", i)
+		}
+		switch o.Class {
+		case "never":
+		case "ttl":
+			if o.TTL.D() <= 0 || o.Stale.D() < 0 {
+				add("cache.overrides[%d]: class ttl needs a positive ttl and a non-negative stale", i)
+			}
+		default:
+			add("cache.overrides[%d].class: %q is not never or ttl", i, o.Class)
+		}
+	}
 	if c.Policy.Watch.D() < 0 {
 		add("policy.watch: must not be negative")
 	}
