@@ -1,5 +1,10 @@
 # konektor build and test targets. `make test` is what CI runs.
 GO ?= go
+# go.mod needs Go 1.27; an older go command fetches that toolchain through
+# the module proxy unless GOTOOLCHAIN=local forbids it (some distributions
+# set that in their go.env).
+GOTOOLCHAIN ?= auto
+export GOTOOLCHAIN
 PKGS := ./...
 
 .PHONY: test vet race generate-check run build fuzz bench soak fmt-check
