@@ -173,13 +173,13 @@ var streamCases = []struct {
 	{"no-items", `{"items": []}`, 0, `no "položky" array`},
 	{"items-not-array", `{"položky": {}}`, 0, `want "["`},
 	{"record-not-object", `{"položky": [42]}`, 0, "cannot unmarshal number"},
-	{"truncated", `{"položky": [{"kód": "A1"}`, 1, "EOF"},
+	{"truncated", `{"položky": [{"kód": "A1"}`, 1, "EOF|unexpected end of JSON input"},
 	{"trailing-data", `{"položky": []} {}`, 0, "data after the top-level object"},
 	{"items-twice", `{"položky": [], "položky": []}`, 0, "appears twice"},
 	{"record-too-large", `{"položky": [{"kód": "` + strings.Repeat("x", 2048) + `"}]}`, 0, "too large"},
 	{"skipped-value-too-large", `{"x": "` + strings.Repeat("x", 2048) + `", "položky": []}`, 0, "too large"},
 	{"deep-skipped-value", `{"x": ` + strings.Repeat("[", 1100) + strings.Repeat("]", 1100) + `, "položky": []}`, 0, "nested too deeply"},
-	{"empty", ``, 0, "EOF"},
+	{"empty", ``, 0, "EOF|unexpected end of JSON input"},
 }
 
 func TestStreamItems(t *testing.T) {
@@ -189,7 +189,9 @@ func TestStreamItems(t *testing.T) {
 			err := streamItems(context.Background(), strings.NewReader(tc.in), 1024,
 				func(int64) error { n++; return nil },
 				func(dec *json.Decoder) error { var a rppAgenda; return dec.Decode(&a) })
-			if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+			// tc.err lists alternatives split by "|": encoding/json words a
+			// truncated input differently across Go releases.
+			if tc.err == "" && err != nil || tc.err != "" && (err == nil || !containsAny(err.Error(), strings.Split(tc.err, "|"))) {
 				t.Fatalf("err = %v, want %q", err, tc.err)
 			}
 			if n != tc.records {
@@ -349,4 +351,13 @@ func referenceDir(t *testing.T, elem ...string) string {
 		t.Skipf("reference material absent: %s", p)
 	}
 	return p
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }

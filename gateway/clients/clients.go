@@ -18,6 +18,12 @@ type Client struct {
 	OVM     string   // OVM that manages the AIS
 	ActsFor []string // OVMs the AIS may act for (ZadostInfo/Ovm)
 	Roles   []string // konektor roles, e.g. "auditor"
+	// RequireSigned makes the client sign every call (WS-Security); calls
+	// without a valid signature are refused.
+	RequireSigned bool
+	// Seal makes konektor sign the answers it relays to this client with the
+	// seal key (WS-Security).
+	Seal bool
 }
 
 // MayActFor reports whether the client may act for the OVM.

@@ -57,4 +57,8 @@ type Deps struct {
 	Cache        cache.Cache
 	CacheRules   []CacheRule
 	CacheMetrics CacheMetrics
+	// Verifiers check the signatures of clients that must sign, by client
+	// name; Sealer seals answers for clients that want them. Both optional.
+	Verifiers map[string]Verifier
+	Sealer    Sealer
 }

@@ -56,6 +56,8 @@ type Exchange struct {
 	Entry    *catalogue.Entry
 	Call     Call
 	Decision policies.Decision
+	// Signature is set when the request's signature was verified.
+	Signature *Verified
 }
 
 // Call is the authorisation context a call claims, read from its message.
@@ -82,6 +84,7 @@ type Reply struct {
 	Outcome        string // ok, denied, fault, upstream_error, unavailable
 	UpstreamStatus string
 	Reason         string
+	Sealed         bool // Body was signed with the seal key
 }
 
 // Outcomes recorded in the access log and metrics.

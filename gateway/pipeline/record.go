@@ -56,6 +56,10 @@ func entry(ex *Exchange, r *Reply, latency time.Duration) store.AccessEntry {
 		LatencyMicros:  latency.Microseconds(),
 		RequestSHA256:  sum(ex.Body),
 		ResponseSHA256: sum(r.Body),
+		Sealed:         r.Sealed,
+	}
+	if ex.Signature != nil {
+		e.Evidence = "request signed by " + ex.Signature.Signer + ", signature " + ex.Signature.SignatureID
 	}
 	if ex.Client != nil {
 		e.AIS = ex.Client.AIS

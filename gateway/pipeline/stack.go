@@ -18,9 +18,11 @@ func New(d Deps) (Handler, error) {
 		Accept(d),    // POST with a SOAP content type only
 		Identify(d),  // client certificate → known AIS
 		Parse(d),     // bounded, hardened envelope parsing
+		Verify(d),    // clients that must sign: strict WS-Security check; only the verified Body goes on
 		Route(d),     // path → catalogue entry; body and SOAPAction must agree
 		Describe(d),  // ZadostInfo/AutorizaceInfo → authorisation context
 		Authorise(d), // client registry and RPP policy
+		Seal(d),      // answers to clients that want them: signed with the seal key
 		Outage(d),    // upstream down: its own outage answer (ISZR: NENI K DISPOZICI)
 		Cache(d),     // cacheable reads: hit, single-flight miss, stale-if-error
 	}

@@ -95,6 +95,14 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 	if err != nil {
 		return err
 	}
+	verifiers, err := buildVerifiers(c, o.Now)
+	if err != nil {
+		return err
+	}
+	seal, err := buildSealer(c, o.Now)
+	if err != nil {
+		return err
+	}
 	answerCache, cachePing, closeCache, err := buildCache(c, o.Now)
 	if err != nil {
 		return err
@@ -107,6 +115,7 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 		Upstreams: map[string]pipeline.Upstream{"iszr": iszrUp},
 		Policy:    pol, Recorder: rec, Observer: m,
 		Cache: answerCache, CacheRules: cacheRules(c), CacheMetrics: cm,
+		Verifiers: verifiers, Sealer: seal,
 	})
 	if err != nil {
 		return err
@@ -190,7 +199,8 @@ func serve(s *http.Server, ln net.Listener) error {
 func clientList(c config.Config) []clients.Client {
 	out := make([]clients.Client, 0, len(c.Clients))
 	for _, cl := range c.Clients {
-		out = append(out, clients.Client{Name: cl.Name, AIS: cl.AIS, OVM: cl.OVM, ActsFor: cl.ActsFor, Roles: cl.Roles})
+		out = append(out, clients.Client{Name: cl.Name, AIS: cl.AIS, OVM: cl.OVM, ActsFor: cl.ActsFor, Roles: cl.Roles,
+			RequireSigned: cl.RequireSignedRequests, Seal: cl.SealResponses})
 	}
 	return out
 }

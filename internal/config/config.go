@@ -22,16 +22,18 @@ type Config struct {
 	DatabaseURL string `yaml:"database_url"` // PostgreSQL when set, else SQLite in data_dir
 	RedisURL    string `yaml:"redis_url"`    // Redis cache when set, else in-memory
 
-	Bus       Bus        `yaml:"bus"`
-	Ops       Ops        `yaml:"ops"`
-	Log       Log        `yaml:"log"`
-	Upstreams Upstreams  `yaml:"upstreams"`
-	Sandbox   Sandbox    `yaml:"sandbox"`
-	Policy    Policy     `yaml:"policy"`
-	Audit     Audit      `yaml:"audit"`
-	Clients   []Client   `yaml:"clients"`
-	Limits    SOAPLimits `yaml:"limits"`
-	Cache     Cache      `yaml:"cache"`
+	Bus        Bus        `yaml:"bus"`
+	Ops        Ops        `yaml:"ops"`
+	Log        Log        `yaml:"log"`
+	Upstreams  Upstreams  `yaml:"upstreams"`
+	Sandbox    Sandbox    `yaml:"sandbox"`
+	Policy     Policy     `yaml:"policy"`
+	Audit      Audit      `yaml:"audit"`
+	Clients    []Client   `yaml:"clients"`
+	Limits     SOAPLimits `yaml:"limits"`
+	Cache      Cache      `yaml:"cache"`
+	Seal       Seal       `yaml:"seal"`
+	Signatures Signatures `yaml:"signatures"`
 }
 
 // Cache configures answer caching. Redis is used when redis_url is set,
@@ -142,6 +144,25 @@ type Client struct {
 	OVM     string   `yaml:"ovm"`
 	ActsFor []string `yaml:"acts_for"`
 	Roles   []string `yaml:"roles"`
+	// RequireSignedRequests refuses calls without a valid WS-Security
+	// signature by a certificate in SigningTrust.
+	RequireSignedRequests bool     `yaml:"require_signed_requests"`
+	SigningTrust          []string `yaml:"signing_trust"` // PEM files or dirs: pinned certificates or CAs
+	// SealResponses signs every answer to this client with the seal key.
+	SealResponses bool `yaml:"seal_responses"`
+}
+
+// Seal is the technology centre's seal: the key answers are signed with.
+type Seal struct {
+	Cert string   `yaml:"cert"`
+	Key  string   `yaml:"key"`
+	TTL  Duration `yaml:"ttl"` // Timestamp validity of a sealed answer
+}
+
+// Signatures configures the verification of signed calls.
+type Signatures struct {
+	Skew            Duration `yaml:"skew"`
+	MaxTimestampTTL Duration `yaml:"max_timestamp_ttl"`
 }
 
 // SOAPLimits bound what one message may cost.
@@ -185,17 +206,19 @@ func Default() Config {
 			DrainTimeout: Duration(30 * time.Second),
 			ReadTimeout:  Duration(30 * time.Second),
 		},
-		Ops:       Ops{Addr: "127.0.0.1:9090"},
-		Log:       Log{Level: "info", Format: "json"},
+		Ops: Ops{Addr: "127.0.0.1:9090"},
+		Log: Log{Level: "info", Format: "json"},
 		Upstreams: Upstreams{ISZR: Upstream{
 			Timeout: Duration(30 * time.Second),
 			Breaker: Breaker{FailuresToOpen: 5, OpenTimeout: Duration(30 * time.Second), HalfOpenRequests: 1},
 			Retry:   Retry{Attempts: 2, BaseDelay: Duration(100 * time.Millisecond), MaxDelay: Duration(2 * time.Second)},
 		}},
-		Cache: Cache{Enabled: true, MaxBytes: 64 << 20, MaxEntryBytes: 1 << 20, RedisPrefix: "konektor:cache:"},
-		Sandbox:   Sandbox{ISZRAddr: "127.0.0.1:8444"},
-		Audit:     Audit{MaxBatch: 512},
-		Policy:    Policy{Watch: Duration(5 * time.Second)},
+		Cache:      Cache{Enabled: true, MaxBytes: 64 << 20, MaxEntryBytes: 1 << 20, RedisPrefix: "konektor:cache:"},
+		Sandbox:    Sandbox{ISZRAddr: "127.0.0.1:8444"},
+		Audit:      Audit{MaxBatch: 512},
+		Policy:     Policy{Watch: Duration(5 * time.Second)},
+		Seal:       Seal{TTL: Duration(5 * time.Minute)},
+		Signatures: Signatures{Skew: Duration(5 * time.Minute), MaxTimestampTTL: Duration(time.Hour)},
 		Clients: []Client{
 			{Name: "999002", AIS: "999002", OVM: "12345678", ActsFor: []string{"12345678"}},
 			{Name: "999003", AIS: "999003", OVM: "87654321", ActsFor: []string{"87654321"}},
@@ -271,4 +294,6 @@ func (c *Config) derive() {
 	def(&c.Upstreams.ISZR.Cert, "upstream.pem")
 	def(&c.Upstreams.ISZR.Key, "upstream-key.pem")
 	def(&c.Upstreams.ISZR.CA, "ca.pem")
+	def(&c.Seal.Cert, "seal.pem")
+	def(&c.Seal.Key, "seal-key.pem")
 }

@@ -141,11 +141,20 @@ func (c *Config) Validate() []string {
 		if cl.AIS != "" && len(cl.ActsFor) == 0 {
 			add("clients[%d].acts_for: an AIS must act for at least one OVM", i)
 		}
+		if cl.RequireSignedRequests && len(cl.SigningTrust) == 0 {
+			add("clients[%d].signing_trust: require_signed_requests needs the certificates or CAs the client signs with", i)
+		}
 		for _, r := range cl.Roles {
 			if r != "auditor" {
 				add("clients[%d].roles: unknown role %q (known: auditor)", i, r)
 			}
 		}
+	}
+	if c.Seal.TTL.D() <= 0 {
+		add("seal.ttl: must be positive")
+	}
+	if c.Signatures.Skew.D() < 0 || c.Signatures.MaxTimestampTTL.D() <= 0 {
+		add("signatures: skew must not be negative and max_timestamp_ttl must be positive")
 	}
 	if strings.TrimSpace(c.Bus.PublicBaseURL) != "" {
 		if u, err := url.Parse(c.Bus.PublicBaseURL); err != nil || u.Scheme != "https" {
