@@ -33,6 +33,7 @@ func rootCmd() *cobra.Command {
 		certsCmd(),
 		auditCmd(),
 		policyCmd(),
+		xmlCmd(),
 	}
 	root.AddCommand(commands...)
 	return root
