@@ -2,6 +2,8 @@ package audit
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -35,7 +37,17 @@ type Options struct {
 	// committed. Zero (the default) waits for none: entries that arrive while
 	// a commit runs form the next batch, which already groups them under load.
 	MaxDelay time.Duration
+	// OnCommit, if set, is called after every committed batch with the new
+	// head; it must not block (Checkpointer.Notify does not).
+	OnCommit func(seq int64, hash string)
+	// Bodies, if set, encrypts the bodies RecordBodies is given; they are
+	// stored with their entries (the log must be a store.BodyLog).
+	Bodies *BodyCipher
 }
+
+// ErrNoBodyStore is returned by RecordBodies when bodies are configured but
+// the log cannot keep them.
+var ErrNoBodyStore = errors.New("audit: the access log cannot store bodies")
 
 // Recorder appends entries to an access log, chaining their hashes. One
 // goroutine owns the head of the chain and commits concurrent entries
@@ -46,6 +58,8 @@ type Recorder struct {
 	logger   *zap.Logger
 	maxBatch int
 	maxDelay time.Duration
+	onCommit func(seq int64, hash string)
+	bodies   *BodyCipher
 
 	reqs      chan *request
 	closing   chan struct{} // closed by Close: drain and stop
@@ -62,9 +76,10 @@ type Recorder struct {
 }
 
 type request struct {
-	ctx   context.Context
-	entry store.AccessEntry
-	reply chan result // buffered: the loop never blocks on a caller
+	ctx    context.Context
+	entry  store.AccessEntry
+	bodies []store.AccessBody // encrypted; Seq is set when chained
+	reply  chan result        // buffered: the loop never blocks on a caller
 }
 
 type result struct {
@@ -92,6 +107,8 @@ func NewRecorder(log store.AccessLog, opts Options) *Recorder {
 		logger:   opts.Logger,
 		maxBatch: opts.MaxBatch,
 		maxDelay: max(opts.MaxDelay, 0),
+		onCommit: opts.OnCommit,
+		bodies:   opts.Bodies,
 		reqs:     make(chan *request, opts.MaxBatch),
 		closing:  make(chan struct{}),
 		done:     make(chan struct{}),
@@ -112,6 +129,24 @@ func NewRecorder(log store.AccessLog, opts Options) *Recorder {
 // still be stored; a log entry without an answer is harmless, the reverse
 // is not.
 func (r *Recorder) Record(ctx context.Context, e store.AccessEntry) (store.AccessEntry, error) {
+	return r.record(ctx, e, nil, nil, false)
+}
+
+// RecordBodies is Record that also keeps the request and response bodies,
+// encrypted with Options.Bodies, in the same transaction as the entry
+// (store_bodies). The entry's RequestSHA256 and ResponseSHA256 are set
+// from the bodies. Without Options.Bodies it is Record.
+func (r *Recorder) RecordBodies(ctx context.Context, e store.AccessEntry, reqBody, respBody []byte) (store.AccessEntry, error) {
+	if r.bodies == nil {
+		return r.Record(ctx, e)
+	}
+	if _, ok := r.log.(store.BodyLog); !ok {
+		return store.AccessEntry{}, ErrNoBodyStore
+	}
+	return r.record(ctx, e, reqBody, respBody, true)
+}
+
+func (r *Recorder) record(ctx context.Context, e store.AccessEntry, reqBody, respBody []byte, withBodies bool) (store.AccessEntry, error) {
 	if err := ctx.Err(); err != nil {
 		return store.AccessEntry{}, fmt.Errorf("audit: record: %w", err)
 	}
@@ -122,6 +157,19 @@ func (r *Recorder) Record(ctx context.Context, e store.AccessEntry) (store.Acces
 		return store.AccessEntry{}, fmt.Errorf("audit: record: %w", err)
 	}
 	req := &request{ctx: ctx, entry: e, reply: make(chan result, 1)}
+	if withBodies {
+		req.entry.RequestSHA256, req.entry.ResponseSHA256 = sha256Hex(reqBody), sha256Hex(respBody)
+		for _, b := range []struct {
+			kind string
+			data []byte
+		}{{store.BodyRequest, reqBody}, {store.BodyResponse, respBody}} {
+			sealed, err := r.bodies.seal(&req.entry, b.kind, b.data)
+			if err != nil {
+				return store.AccessEntry{}, fmt.Errorf("audit: record: %w", err)
+			}
+			req.bodies = append(req.bodies, sealed)
+		}
+	}
 	select {
 	case <-r.closing:
 		return store.AccessEntry{}, ErrClosed
@@ -290,6 +338,10 @@ func (r *Recorder) commit(batch []*request) {
 	for i, req := range live {
 		req.reply <- result{entry: entries[i]}
 	}
+	if r.onCommit != nil {
+		last := entries[len(entries)-1]
+		r.onCommit(last.Seq, last.Hash)
+	}
 }
 
 // appendChained chains the batch onto the head and appends it, re-reading
@@ -304,6 +356,7 @@ func (r *Recorder) appendChained(live []*request, entries []store.AccessEntry) e
 			}
 		}
 		seq, prev := r.headSeq, r.headHash
+		var bodies []store.AccessBody
 		for i, req := range live {
 			e := req.entry
 			seq++
@@ -311,8 +364,17 @@ func (r *Recorder) appendChained(live []*request, entries []store.AccessEntry) e
 			e.Hash = Hash(e)
 			prev = e.Hash
 			entries[i] = e
+			for _, b := range req.bodies {
+				b.Seq = seq
+				bodies = append(bodies, b)
+			}
 		}
-		err := r.log.AppendAccess(r.ctx, entries)
+		var err error
+		if bl, ok := r.log.(store.BodyLog); ok && len(bodies) > 0 {
+			err = bl.AppendAccessWithBodies(r.ctx, entries, bodies)
+		} else {
+			err = r.log.AppendAccess(r.ctx, entries)
+		}
 		if err == nil {
 			r.headSeq, r.headHash = seq, prev
 			return nil
@@ -326,4 +388,9 @@ func (r *Recorder) appendChained(live []*request, entries []store.AccessEntry) e
 		}
 		r.logger.Debug("access log head moved; re-chaining the batch", zap.Int("attempt", attempt+1))
 	}
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }

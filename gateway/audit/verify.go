@@ -2,7 +2,9 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"konektor/internal/store"
 )
@@ -24,6 +26,25 @@ const (
 	// ProblemHashMismatch: an entry's content does not match its hash (the
 	// entry was changed).
 	ProblemHashMismatch Problem = "hash-mismatch"
+	// ProblemCheckpointSignature: a checkpoint's hash or seal signature
+	// does not verify, or it is signed by an untrusted certificate (a
+	// forged or altered checkpoint).
+	ProblemCheckpointSignature Problem = "checkpoint-signature"
+	// ProblemCheckpointChain: a checkpoint does not link to the one before
+	// it (a checkpoint removed, inserted or moved).
+	ProblemCheckpointChain Problem = "checkpoint-chain"
+	// ProblemCheckpointHead: an entry's hash differs from the head a signed
+	// checkpoint states for it (the log was rewritten and re-hashed).
+	ProblemCheckpointHead Problem = "checkpoint-head"
+	// ProblemTruncated: a checkpoint vouches for an entry the log no longer
+	// has (entries cut off the end).
+	ProblemTruncated Problem = "truncated"
+	// ProblemTimeStamp: a checkpoint's RFC 3161 time stamp does not verify
+	// (or is missing where time stamps are required).
+	ProblemTimeStamp Problem = "time-stamp"
+	// ProblemRetentionAnchor: the log was pruned, but no checkpoint marks
+	// where it now starts.
+	ProblemRetentionAnchor Problem = "retention-anchor"
 )
 
 // Report is the outcome of Verify.
@@ -38,22 +59,52 @@ type Report struct {
 	// and English; empty when OK.
 	ProblemCS string
 	ProblemEN string
+
+	// Checkpoints (filled by VerifyLog and VerifyBundle; zero for Verify).
+
+	// Start: entries through Start are not part of what was verified
+	// (pruned by retention, or before a bundle's range); 0 for a whole log.
+	Start            int64
+	Checkpoints      int64     // checkpoints read
+	Stamped          int64     // of them with a verified time stamp
+	LastCheckpoint   int64     // Seq the last checkpoint covers
+	LastCheckpointAt time.Time // when it was made
+	LastStampAt      time.Time // the time its TSA stated
+	// Unsealed counts entries after the last checkpoint: chained, but not
+	// yet covered by a signature (cutting them off leaves no trace).
+	Unsealed int64
 }
 
 // SummaryCS is a one-line verdict in Czech.
 func (r Report) SummaryCS() string {
-	if r.OK {
-		return fmt.Sprintf("Protokol přístupů je úplný a neporušený: %d záznamů, poslední č. %d, otisk hlavy %s.", r.Entries, r.LastSeq, headOrNone(r.Head, "žádný"))
+	if !r.OK {
+		return fmt.Sprintf("Protokol přístupů je porušen od záznamu č. %d: %s", r.FirstBad, r.ProblemCS)
 	}
-	return fmt.Sprintf("Protokol přístupů je porušen od záznamu č. %d: %s", r.FirstBad, r.ProblemCS)
+	s := fmt.Sprintf("Protokol přístupů je úplný a neporušený: %d záznamů, poslední č. %d, otisk hlavy %s.", r.Entries, r.LastSeq, headOrNone(r.Head, "žádný"))
+	if r.Start > 0 {
+		s += fmt.Sprintf(" Začíná po záznamu č. %d (starší záznamy byly odstraněny podle doby uchování).", r.Start)
+	}
+	if r.Checkpoints > 0 {
+		s += fmt.Sprintf(" Kontrolních bodů %d (s časovým razítkem %d), poslední u záznamu č. %d z %s; bez podpisu zatím %d záznamů.",
+			r.Checkpoints, r.Stamped, r.LastCheckpoint, r.LastCheckpointAt.UTC().Format(time.RFC3339), r.Unsealed)
+	}
+	return s
 }
 
 // SummaryEN is a one-line verdict in English.
 func (r Report) SummaryEN() string {
-	if r.OK {
-		return fmt.Sprintf("Access log intact: %d entries, last seq %d, head %s.", r.Entries, r.LastSeq, headOrNone(r.Head, "none"))
+	if !r.OK {
+		return fmt.Sprintf("Access log broken from entry %d: %s", r.FirstBad, r.ProblemEN)
 	}
-	return fmt.Sprintf("Access log broken from entry %d: %s", r.FirstBad, r.ProblemEN)
+	s := fmt.Sprintf("Access log intact: %d entries, last seq %d, head %s.", r.Entries, r.LastSeq, headOrNone(r.Head, "none"))
+	if r.Start > 0 {
+		s += fmt.Sprintf(" It starts after entry %d (older entries were pruned by retention).", r.Start)
+	}
+	if r.Checkpoints > 0 {
+		s += fmt.Sprintf(" %d checkpoints (%d time-stamped), the last at entry %d made %s; %d entries not yet sealed.",
+			r.Checkpoints, r.Stamped, r.LastCheckpoint, r.LastCheckpointAt.UTC().Format(time.RFC3339), r.Unsealed)
+	}
+	return s
 }
 
 func headOrNone(h, none string) string {
@@ -137,4 +188,114 @@ func short(h string) string {
 	default:
 		return fmt.Sprintf("%q", h)
 	}
+}
+
+// Source is a store an access log with checkpoints can be verified from.
+type Source interface {
+	store.AccessLog
+	store.CheckpointLog
+	AccessStart(ctx context.Context) (int64, error)
+}
+
+// VerifyLog verifies the whole log in src: the chain of entries from the
+// retention start, every checkpoint's seal signature against trust, the
+// chain of checkpoints, every time stamp against trust's TSA roots, and
+// that every checkpoint's head is the hash of the entry it covers — so
+// that entries cut off the end up to the last checkpoint are detected.
+// The error is only for failures to read the log.
+func VerifyLog(ctx context.Context, src Source, trust Trust) (Report, error) {
+	start, err := src.AccessStart(ctx)
+	if err != nil {
+		return Report{}, fmt.Errorf("audit: verify: %w", err)
+	}
+	v := newChainVerifier(trust, start, false)
+	if err := v.drive(ctx, src); err != nil {
+		return Report{}, err
+	}
+	return v.finish(), nil
+}
+
+// drive feeds v, in log order, every entry after the last one it has seen
+// and every checkpoint after the last one it has seen.
+func (v *chainVerifier) drive(ctx context.Context, src Source) error {
+	return feed(ctx, src, v.prevSeq, v.cpSeq, 0, v)
+}
+
+// sink receives a log in order: every checkpoint right after the entry it
+// covers (or, for checkpoints of entries not fed, before the first entry).
+type sink interface {
+	entry(e store.AccessEntry) error
+	checkpoint(c store.Checkpoint) error
+}
+
+// feed sends to s, in log order, the entries after afterEntry and the
+// checkpoints after afterCheckpoint, up to entry (and checkpoint) through;
+// through 0 means to the end.
+func feed(ctx context.Context, src Source, afterEntry, afterCheckpoint, through int64, s sink) error {
+	within := func(seq int64) bool { return through == 0 || seq <= through }
+	next, ok, err := covering(ctx, src, afterCheckpoint+1)
+	if err != nil {
+		return err
+	}
+	ok = ok && within(next.Seq)
+	advance := func() error {
+		var err error
+		next, ok, err = covering(ctx, src, next.Seq+1)
+		ok = ok && within(next.Seq)
+		return err
+	}
+	// Checkpoints whose entries are behind: pruned ones, the anchor at the
+	// start, or (continuing a verification) ones made since.
+	for ok && next.Seq <= afterEntry {
+		if err := s.checkpoint(next); err != nil {
+			return err
+		}
+		if err := advance(); err != nil {
+			return err
+		}
+	}
+	err = src.ScanAccess(ctx, afterEntry+1, func(e store.AccessEntry) error {
+		if !within(e.Seq) {
+			return errStop
+		}
+		if err := s.entry(e); err != nil {
+			return err
+		}
+		for ok && next.Seq <= e.Seq {
+			if err := s.checkpoint(next); err != nil {
+				return err
+			}
+			if err := advance(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return fmt.Errorf("audit: read log: %w", err)
+	}
+	// Checkpoints past the last entry (the log was cut).
+	for ok {
+		if err := s.checkpoint(next); err != nil {
+			return err
+		}
+		if err := advance(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// errStop ends a scan early.
+var errStop = errors.New("stop")
+
+func covering(ctx context.Context, src Source, seq int64) (store.Checkpoint, bool, error) {
+	c, err := src.CheckpointCovering(ctx, seq)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return store.Checkpoint{}, false, nil
+	case err != nil:
+		return store.Checkpoint{}, false, fmt.Errorf("audit: verify: %w", err)
+	}
+	return c, true, nil
 }

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,6 +38,7 @@ type instance struct {
 	logs    *observer.ObservedLogs
 	cancel  context.CancelFunc
 	done    chan error
+	mu      sync.Mutex
 	clients map[string]*http.Client
 }
 
@@ -97,6 +99,8 @@ func (in *instance) stop() error {
 // client returns an HTTPS client presenting the named dev client certificate.
 func (in *instance) client(name string) *http.Client {
 	in.t.Helper()
+	in.mu.Lock()
+	defer in.mu.Unlock()
 	if c, ok := in.clients[name]; ok {
 		return c
 	}
@@ -121,6 +125,15 @@ func (in *instance) client(name string) *http.Client {
 
 func (in *instance) post(client, path, action string, body []byte) (*http.Response, []byte) {
 	in.t.Helper()
+	resp, b, err := in.tryPost(client, path, action, body)
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	return resp, b
+}
+
+// tryPost is post for goroutines other than the test's own.
+func (in *instance) tryPost(client, path, action string, body []byte) (*http.Response, []byte, error) {
 	req, _ := http.NewRequest(http.MethodPost, "https://"+in.bus+path, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
 	if action != "" {
@@ -128,11 +141,11 @@ func (in *instance) post(client, path, action string, body []byte) (*http.Respon
 	}
 	resp, err := in.client(client).Do(req)
 	if err != nil {
-		in.t.Fatal(err)
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, b
+	b, err := io.ReadAll(resp.Body)
+	return resp, b, err
 }
 
 // newRequestID returns a random UUID v4, as an agenda system makes one

@@ -76,7 +76,11 @@ func TestSIGTERMDrainsInFlight(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp, body := in.post("999002", "/bus/iszr/E256", "IszrRosCtiIco2", sampleE256())
+			resp, body, err := in.tryPost("999002", "/bus/iszr/E256", "IszrRosCtiIco2", sampleE256())
+			if err != nil {
+				statuses[i] = err.Error()
+				return
+			}
 			statuses[i] = resp.Status + " " + iszr.ReadStatus(body).String()
 		}()
 	}

@@ -118,7 +118,8 @@ type Node struct {
 
 // Sandbox configures the in-process sandboxes.
 type Sandbox struct {
-	ISZRAddr string `yaml:"iszr_addr"`
+	ISZRAddr string        `yaml:"iszr_addr"`
+	Faults   SandboxFaults `yaml:"faults"`
 }
 
 // Policy names the policy sources: a model file written by `konektor policy

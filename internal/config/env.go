@@ -91,6 +91,12 @@ func setScalar(f reflect.Value, s string) error {
 			return fmt.Errorf("%q is not a whole number", s)
 		}
 		f.SetInt(int64(n))
+	case reflect.Float64:
+		n, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a number", s)
+		}
+		f.SetFloat(n)
 	case reflect.Bool:
 		b, err := strconv.ParseBool(s)
 		if err != nil {

@@ -25,6 +25,7 @@ func (c *Config) Validate() []string {
 	if c.UsesSandbox() {
 		addr("sandbox.iszr_addr", c.Sandbox.ISZRAddr)
 	}
+	p = append(p, c.Sandbox.Faults.validate()...)
 	if c.Bus.Addr != "" && c.Bus.Addr == c.Ops.Addr && !strings.HasSuffix(c.Bus.Addr, ":0") {
 		add("ops.addr: must differ from bus.addr (%s)", c.Bus.Addr)
 	}

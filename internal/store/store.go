@@ -73,6 +73,10 @@ type AccessLog interface {
 // Store is everything konektor persists.
 type Store interface {
 	AccessLog
+	AccessQuerier
+	CheckpointLog
+	AccessRetention
+	BodyLog
 	// Ping reports whether the backend answers.
 	Ping(ctx context.Context) error
 	Close() error

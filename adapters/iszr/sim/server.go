@@ -41,6 +41,9 @@ type Options struct {
 	MaxBodyBytes int64
 	// NewID returns a fresh IszrZadostId; nil = random UUID v4.
 	NewID func() string
+	// Faults, if set, injects faults and serves the operators' control
+	// endpoint (ControlPath); see NewFaults.
+	Faults *Faults
 }
 
 // Server is the ISZR sandbox, an http.Handler for
@@ -56,6 +59,7 @@ type Server struct {
 	newID      func() string
 	seen       *seenIDs
 	queue      *queue
+	faults     *Faults
 }
 
 // Defaults.
@@ -78,6 +82,7 @@ func New(o Options) *Server {
 		newID:      o.NewID,
 		seen:       newSeenIDs(100000),
 		queue:      newQueue(),
+		faults:     o.Faults,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -102,6 +107,9 @@ func New(o Options) *Server {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.faults != nil && s.injectFault(w, r) {
+		return
+	}
 	code, ok := strings.CutPrefix(r.URL.Path, pathPrefix)
 	if !ok || code == "" || strings.Contains(code, "/") {
 		http.Error(w, "Služba neexistuje (no such service).", http.StatusNotFound)

@@ -85,6 +85,8 @@ type scanner interface{ Scan(dest ...any) error }
 // transaction; it keeps pgx in this file.
 type querier interface {
 	exec(ctx context.Context, sql string, args ...any) error
+	// execN runs sql and returns how many rows it affected.
+	execN(ctx context.Context, sql string, args ...any) (int64, error)
 	queryRow(ctx context.Context, sql string, args ...any) scanner
 }
 
@@ -98,6 +100,11 @@ type pgxQuerier struct {
 func (p pgxQuerier) exec(ctx context.Context, sql string, args ...any) error {
 	_, err := p.q.Exec(ctx, sql, args...)
 	return err
+}
+
+func (p pgxQuerier) execN(ctx context.Context, sql string, args ...any) (int64, error) {
+	tag, err := p.q.Exec(ctx, sql, args...)
+	return tag.RowsAffected(), err
 }
 
 func (p pgxQuerier) queryRow(ctx context.Context, sql string, args ...any) scanner {

@@ -107,10 +107,21 @@ func scanAccess(row scanner) (store.AccessEntry, error) {
 
 // AppendAccess stores entries in one write transaction. See store.AccessLog.
 func (s *Store) AppendAccess(ctx context.Context, entries []store.AccessEntry) error {
+	return s.appendBatch(ctx, entries, nil)
+}
+
+// appendBatch stores entries and their bodies in one write transaction.
+func (s *Store) appendBatch(ctx context.Context, entries []store.AccessEntry, bodies []store.AccessBody) error {
 	if len(entries) == 0 {
+		if len(bodies) > 0 {
+			return store.CheckBodies(entries, bodies)
+		}
 		return nil
 	}
 	if err := store.CheckAccessBatch(entries); err != nil {
+		return err
+	}
+	if err := store.CheckBodies(entries, bodies); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
@@ -144,6 +155,9 @@ func (s *Store) AppendAccess(ctx context.Context, entries []store.AccessEntry) e
 			return fmt.Errorf("sqlite: append access: %w", err)
 		}
 		rest = rest[n:]
+	}
+	if err := insertBodies(ctx, tx, bodies); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: append access: commit: %w", err)

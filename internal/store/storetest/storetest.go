@@ -20,6 +20,22 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 			c.run(t, newStore(t))
 		})
 	}
+	for _, group := range []struct {
+		name  string
+		cases []testCase
+	}{
+		{"query", queryCases},
+		{"checkpoint", checkpointCases},
+		{"retention", retentionCases},
+		{"body", bodyCases},
+	} {
+		for _, c := range group.cases {
+			t.Run(group.name+"/"+c.name, func(t *testing.T) {
+				t.Parallel()
+				c.run(t, newStore(t))
+			})
+		}
+	}
 	for _, c := range lifecycleCases {
 		t.Run("lifecycle/"+c.name, func(t *testing.T) {
 			t.Parallel()
