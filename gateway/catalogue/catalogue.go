@@ -47,10 +47,10 @@ const (
 	CacheTTL   CacheClass = "ttl"
 )
 
-// Entry is one routable service.
+// Entry is one routable service operation.
 type Entry struct {
 	Upstream   string // iszr, isds, cuzk, records, archive
-	Code       string // eGON code (E03) or service name
+	Code       string // path segment: eGON code (E03), or an endpoint (dz, vyhledat) serving several operations
 	Operation  string // SOAPAction / operation name
 	Request    xml.Name
 	Response   xml.Name
@@ -58,11 +58,26 @@ type Entry struct {
 	Cache      CacheClass
 	TTL        time.Duration // fresh lifetime for CacheTTL
 	Stale      time.Duration // how long past TTL a stale answer may serve while the upstream is down
+
+	multi bool // one of several operations behind one code (set by Add)
 }
 
-// Catalogue maps (upstream, code) to an entry. It is immutable after Load.
+// Name is how logs, metrics and the access log name the entry: the code
+// alone where the code identifies one operation (eGON), else
+// code/operation (dz/CreateMessage).
+func (e *Entry) Name() string {
+	if e.multi {
+		return e.Code + "/" + e.Request.Local
+	}
+	return e.Code
+}
+
+// Catalogue maps (upstream, code) — and, for endpoints serving several
+// operations, the body element — to an entry. Build it with Load and Add
+// before serving; it is read-only afterwards.
 type Catalogue struct {
 	entries map[string]*Entry
+	ops     map[string]*Entry // upstream/code/{ns}local for multi-operation endpoints
 }
 
 //go:embed egon.tsv
@@ -75,7 +90,7 @@ func ISZRNamespace(operation string) string {
 
 // Load builds the catalogue from the embedded tables.
 func Load() (*Catalogue, error) {
-	c := &Catalogue{entries: make(map[string]*Entry, 400)}
+	c := &Catalogue{entries: make(map[string]*Entry, 400), ops: map[string]*Entry{}}
 	sc := bufio.NewScanner(bytes.NewReader(egonTSV))
 	line := 0
 	for sc.Scan() {
@@ -121,6 +136,46 @@ func key(upstream, code string) string { return upstream + "/" + code }
 func (c *Catalogue) Lookup(upstream, code string) (*Entry, bool) {
 	e, ok := c.entries[key(upstream, code)]
 	return e, ok
+}
+
+// LookupOperation returns the entry of an endpoint serving several
+// operations, chosen by the body's element.
+func (c *Catalogue) LookupOperation(upstream, code string, body xml.Name) (*Entry, bool) {
+	e, ok := c.ops[opKey(upstream, code, body)]
+	return e, ok
+}
+
+// HasEndpoint reports whether an upstream has a multi-operation endpoint
+// of that name.
+func (c *Catalogue) HasEndpoint(upstream, code string) bool {
+	_, ok := c.ops[key(upstream, code)]
+	return ok
+}
+
+func opKey(upstream, code string, n xml.Name) string {
+	return upstream + "/" + code + "/{" + n.Space + "}" + n.Local
+}
+
+// Add registers the operations of endpoints that serve several operations
+// (ISDS, ČÚZK): each entry is found by its upstream, code and request
+// element. A duplicate is an error.
+func (c *Catalogue) Add(entries ...*Entry) error {
+	for _, e := range entries {
+		if e.Upstream == "" || e.Code == "" || e.Request.Local == "" || e.Operation == "" {
+			return fmt.Errorf("catalogue: entry %+v lacks upstream, code, request element or operation", e)
+		}
+		k := opKey(e.Upstream, e.Code, e.Request)
+		if _, dup := c.ops[k]; dup {
+			return fmt.Errorf("catalogue: %s registered twice", k)
+		}
+		if _, clash := c.entries[key(e.Upstream, e.Code)]; clash {
+			return fmt.Errorf("catalogue: %s/%s is already a single-operation code", e.Upstream, e.Code)
+		}
+		e.multi = true
+		c.ops[k] = e
+		c.ops[key(e.Upstream, e.Code)] = e // marks the endpoint as known
+	}
+	return nil
 }
 
 // Codes lists the codes of an upstream, sorted.

@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"bufio"
+	"encoding/xml"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -102,5 +103,33 @@ func TestMatchesPublishedCatalogue(t *testing.T) {
 	}
 	if n != len(c.Codes("iszr")) {
 		t.Errorf("reference has %d services, catalogue %d", n, len(c.Codes("iszr")))
+	}
+}
+
+func TestAddMultiOperationEndpoint(t *testing.T) {
+	c, _ := Load()
+	ns := "http://isds.czechpoint.cz/v20"
+	create := &Entry{Upstream: "isds", Code: "dz", Operation: "CreateMessage", Request: xml.Name{Space: ns, Local: "CreateMessage"}, SideEffect: Write}
+	list := &Entry{Upstream: "isds", Code: "dx", Operation: "GetListOfReceivedMessages", Request: xml.Name{Space: ns, Local: "GetListOfReceivedMessages"}}
+	if err := c.Add(create, list); err != nil {
+		t.Fatal(err)
+	}
+	if e, ok := c.LookupOperation("isds", "dz", xml.Name{Space: ns, Local: "CreateMessage"}); !ok || e != create || e.Name() != "dz/CreateMessage" {
+		t.Fatalf("got %v %v", e, ok)
+	}
+	if _, ok := c.LookupOperation("isds", "dz", xml.Name{Space: ns, Local: "GetListOfReceivedMessages"}); ok {
+		t.Fatal("an operation found behind the wrong endpoint")
+	}
+	if !c.HasEndpoint("isds", "dx") || c.HasEndpoint("isds", "df") {
+		t.Fatal("HasEndpoint")
+	}
+	if err := c.Add(create); err == nil {
+		t.Fatal("duplicate accepted")
+	}
+	if err := c.Add(&Entry{Upstream: "iszr", Code: "E03", Operation: "X", Request: xml.Name{Local: "X"}}); err == nil {
+		t.Fatal("clash with a single-operation code accepted")
+	}
+	if e, _ := c.Lookup("iszr", "E03"); e.Name() != "E03" {
+		t.Fatalf("eGON name %q", e.Name())
 	}
 }

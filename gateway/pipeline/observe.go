@@ -25,7 +25,7 @@ func Observe(d Deps) Middleware {
 				// cannot grow the metric space with made-up paths.
 				up, svc := "unknown", "unknown"
 				if ex.Entry != nil {
-					up, svc = ex.Entry.Upstream, ex.Entry.Code
+					up, svc = ex.Entry.Upstream, ex.Entry.Name()
 				}
 				obs.Observe(up, svc, outcome, status, took)
 			}

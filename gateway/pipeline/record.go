@@ -61,6 +61,9 @@ func entry(ex *Exchange, r *Reply, latency time.Duration) store.AccessEntry {
 	if ex.Signature != nil {
 		e.Evidence = "request signed by " + ex.Signature.Signer + ", signature " + ex.Signature.SignatureID
 	}
+	if ex.Entry != nil {
+		e.Service = ex.Entry.Name()
+	}
 	if ex.Client != nil {
 		e.AIS = ex.Client.AIS
 	} else if ex.PeerCert != nil {

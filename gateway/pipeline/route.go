@@ -16,6 +16,14 @@ func Route(d Deps) Middleware {
 	return func(next Handler) Handler {
 		return func(ctx context.Context, ex *Exchange) (*Reply, error) {
 			e, ok := cat.Lookup(ex.Upstream, ex.Code)
+			if !ok && cat.HasEndpoint(ex.Upstream, ex.Code) {
+				// An endpoint of several operations: the body chooses.
+				if e, ok = cat.LookupOperation(ex.Upstream, ex.Code, ex.Envelope.Payload); !ok {
+					return nil, fault.New(fault.NotFound, "unknown-operation",
+						fmt.Sprintf("služba %s/%s nemá operaci %s", ex.Upstream, ex.Code, qn(ex.Envelope.Payload.Space, ex.Envelope.Payload.Local)),
+						fmt.Sprintf("service %s/%s has no operation %s", ex.Upstream, ex.Code, qn(ex.Envelope.Payload.Space, ex.Envelope.Payload.Local)))
+				}
+			}
 			if !ok {
 				return nil, fault.New(fault.NotFound, "unknown-service",
 					fmt.Sprintf("služba %s/%s není v katalogu konektoru", ex.Upstream, ex.Code),
