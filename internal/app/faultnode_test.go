@@ -54,6 +54,19 @@ func (c *testClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// operatorCN is the certificate the tests' sandbox operator presents at
+// the nodes' control endpoint: a client of its own, so that an injected
+// TLS failure refuses konektor's handshakes too.
+const operatorCN = "sandbox-operator"
+
+// initPKI writes a dev PKI with the default clients and the operator.
+func initPKI(tb testing.TB, dir string) {
+	tb.Helper()
+	if err := certs.InitDevPKI(dir, certs.DevPKIOptions{Clients: append(certs.DefaultDevClients(), operatorCN)}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // faultNode is one ISZR sandbox node with fault injection, served over
 // mTLS with the dev PKI, counting the calls of services that reach it.
 type faultNode struct {
@@ -63,7 +76,7 @@ type faultNode struct {
 	root    string // https://host:port
 	calls   atomic.Int32
 	faults  *sim.Faults
-	control *http.Client // presents the operator certificate (CN konektor)
+	control *http.Client // presents the operator's certificate
 }
 
 // startFaultNode serves a sandbox node on a free loopback port. Its
@@ -71,7 +84,7 @@ type faultNode struct {
 func startFaultNode(t testing.TB, pkiDir, name string, clk *testClock) *faultNode {
 	t.Helper()
 	f, err := sim.NewFaults(sim.FaultOptions{
-		Operators: []string{UpstreamCN},
+		Operators: []string{operatorCN},
 		Seed:      1,
 		Now:       clk.Now,
 		Sleep: func(ctx context.Context, d time.Duration) error {
@@ -107,7 +120,8 @@ func startFaultNode(t testing.TB, pkiDir, name string, clk *testClock) *faultNod
 	srv := &http.Server{Handler: h, TLSConfig: conf, ErrorLog: log.New(io.Discard, "", 0)}
 	go srv.Serve(tls.NewListener(ln, conf))
 	t.Cleanup(func() { srv.Close() })
-	cc, err := certs.ClientTLS(pki.Upstream, pki.UpstreamKey, pool)
+	opCert, opKey := pki.Client(operatorCN)
+	cc, err := certs.ClientTLS(opCert, opKey, pool)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"konektor/certs"
 	"konektor/gateway/cache/redis"
 	"konektor/gateway/pipeline"
 	"konektor/internal/config"
@@ -72,9 +71,7 @@ func copyPKI(t testing.TB, from, dir string) {
 func TestTwoInstancesShareRedisHits(t *testing.T) {
 	url, prefix := testRedis(t)
 	pkiDir := filepath.Join(t.TempDir(), "pki")
-	if err := certs.InitDevPKI(pkiDir, certs.DevPKIOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	initPKI(t, pkiDir)
 	clk := newTestClock()
 	node := startFaultNode(t, pkiDir, "cms1", clk)
 	start := func() *instance {

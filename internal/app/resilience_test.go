@@ -10,7 +10,6 @@ import (
 	"go.uber.org/zap"
 
 	"konektor/adapters/iszr"
-	"konektor/certs"
 	"konektor/gateway/pipeline"
 	"konektor/internal/config"
 	"konektor/internal/store"
@@ -31,9 +30,7 @@ func twoNodes(t *testing.T, mutate func(*config.Config)) (in *instance, primary,
 	t.Helper()
 	dir := t.TempDir()
 	pkiDir := filepath.Join(dir, "pki")
-	if err := certs.InitDevPKI(pkiDir, certs.DevPKIOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	initPKI(t, pkiDir)
 	clk = newTestClock()
 	primary = startFaultNode(t, pkiDir, "cms1", clk)
 	secondary = startFaultNode(t, pkiDir, "cms2", clk)
