@@ -28,6 +28,9 @@ type Cacheable interface {
 	// Refresh rewrites what a stored answer echoes of the call that first
 	// got it (request id, answer time) for this call.
 	Refresh(ex *Exchange, body []byte) []byte
+	// Unavailable reports whether an answer says the service cannot serve
+	// now (for ISZR: CHYBA / NENI K DISPOZICI), so a stale answer may serve.
+	Unavailable(r *Reply) bool
 }
 
 // CacheRule overrides the catalogue's cache class for one service,
@@ -47,7 +50,8 @@ type CacheMetrics interface {
 	ObserveError(op string)
 }
 
-// Cache serves what may be cached: only reads whose catalogue entry (or an
+// Cache serves what may be cached (it sits outside Outage, so an outage
+// answer can be replaced by a stale entry): only reads whose catalogue entry (or an
 // override for the agency) allows it. The key covers the service, the
 // question without its volatile fields, and the caller's authorisation
 // scope (OVM, agenda, role, permitted items), so two agencies with
@@ -102,7 +106,7 @@ func Cache(d Deps) Middleware {
 				}
 				return nil, callErr
 			}
-			if r.Status >= 500 && haveStale {
+			if haveStale && (r.Status >= 500 || r.Outcome == OutcomeUnavailable || up.Unavailable(r)) {
 				return replay(up, ex, e, cache.OutcomeStale, m), nil
 			}
 			out := *r // shared by the single-flight group: copy before marking

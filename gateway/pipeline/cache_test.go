@@ -26,9 +26,10 @@ import (
 // adapter does.
 type cacheUpstream struct {
 	fakeUpstream
-	n    atomic.Int32
-	gate chan struct{} // when set, calls wait for it
-	fail atomic.Bool
+	n      atomic.Int32
+	gate   chan struct{} // when set, calls wait for it
+	fail   atomic.Bool
+	outage atomic.Bool // answer like ISZR when a register is down
 }
 
 func (u *cacheUpstream) Call(ctx context.Context, ex *Exchange) (*Reply, error) {
@@ -37,6 +38,9 @@ func (u *cacheUpstream) Call(ctx context.Context, ex *Exchange) (*Reply, error) 
 	}
 	if u.fail.Load() {
 		return nil, fault.New(fault.Unavailable, "upstream-unavailable", "nedostupné", "down")
+	}
+	if u.outage.Load() {
+		return &Reply{Status: 200, Outcome: OutcomeOK, UpstreamStatus: "CHYBA/NENI K DISPOZICI", Body: []byte("<down/>")}, nil
 	}
 	n := u.n.Add(1)
 	return &Reply{Status: 200, ContentType: "text/xml", Outcome: OutcomeOK, UpstreamStatus: "OK",
@@ -53,6 +57,8 @@ func (u *cacheUpstream) CanonicalRequest(ex *Exchange) ([]byte, error) {
 }
 
 func (u *cacheUpstream) Storable(r *Reply) bool { return r.Status == 200 && r.UpstreamStatus == "OK" }
+
+func (u *cacheUpstream) Unavailable(r *Reply) bool { return r.UpstreamStatus == "CHYBA/NENI K DISPOZICI" }
 
 func (u *cacheUpstream) Refresh(ex *Exchange, body []byte) []byte {
 	s := string(body)
@@ -231,8 +237,20 @@ func TestCacheStaleIfError(t *testing.T) {
 	}
 	clk.Advance(25 * time.Hour) // past the stale window: the outage answer
 	r = e36Call(t, h, "999002", "33333333-3333-4333-8333-333333333333", nil)
-	if r.Outcome != OutcomeUnavailable {
-		t.Fatalf("got %q %s", r.Outcome, r.Body)
+	if r.Outcome != OutcomeUnavailable || r.Header[CacheHeader][0] != "miss" {
+		t.Fatalf("got %q %v %s", r.Outcome, r.Header, r.Body)
+	}
+}
+
+func TestCacheStaleWhenUpstreamSaysUnavailable(t *testing.T) {
+	up := &cacheUpstream{}
+	h, clk, _ := newCachePipeline(t, up, nil)
+	e36Call(t, h, "999002", "11111111-1111-4111-8111-111111111111", nil)
+	clk.Advance(11 * time.Minute)
+	up.outage.Store(true)
+	r := e36Call(t, h, "999002", "22222222-2222-4222-8222-222222222222", nil)
+	if r.Header[CacheHeader][0] != "stale" || !strings.Contains(string(r.Body), "22222222") {
+		t.Fatalf("got %v %s", r.Header, r.Body)
 	}
 }
 

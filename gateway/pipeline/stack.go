@@ -23,8 +23,8 @@ func New(d Deps) (Handler, error) {
 		Describe(d),  // ZadostInfo/AutorizaceInfo → authorisation context
 		Authorise(d), // client registry and RPP policy
 		Seal(d),      // answers to clients that want them: signed with the seal key
-		Outage(d),    // upstream down: its own outage answer (ISZR: NENI K DISPOZICI)
 		Cache(d),     // cacheable reads: hit, single-flight miss, stale-if-error
+		Outage(d),    // upstream down: its own outage answer (ISZR: NENI K DISPOZICI)
 	}
 	return Chain(Relay(d), stages...), nil
 }

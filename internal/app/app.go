@@ -38,6 +38,9 @@ type Options struct {
 	// Ready, if set, is called with the bound addresses once both
 	// listeners accept connections.
 	Ready func(bus, ops string)
+	// Sleep waits between retries of safe reads; nil waits on a real timer.
+	// Tests pass one driven by their clock.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Run starts konektor and blocks until ctx ends; then it stops accepting,
@@ -91,7 +94,7 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 	bm := breaker.NewMetrics()
 	cm := cache.NewMetrics()
 	m.Registry.MustRegister(bm, cm)
-	iszrUp, relayNodes, err := buildISZR(c, nodes, o.Now, bm, log.Named("iszr"))
+	iszrUp, relayNodes, err := buildISZR(c, nodes, o.Now, o.Sleep, bm, log.Named("iszr"))
 	if err != nil {
 		return err
 	}

@@ -151,7 +151,7 @@ func inprocKonektor(tb testing.TB, c config.Config, up http.Handler, rec pipelin
 		tb.Fatal(err)
 	}
 	bm, cm := breaker.NewMetrics(), cache.NewMetrics()
-	up2, nodes, err := buildISZR(c, []config.Node{{Name: "sandbox", URL: "https://sandbox.invalid/publikace"}}, now, bm, log)
+	up2, nodes, err := buildISZR(c, []config.Node{{Name: "sandbox", URL: "https://sandbox.invalid/publikace"}}, now, nil, bm, log)
 	if err != nil {
 		tb.Fatal(err)
 	}

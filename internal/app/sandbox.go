@@ -39,7 +39,12 @@ func StartSandboxes(c config.Config, policy sim.Authorizer, now func() time.Time
 	if err != nil {
 		return nil, err
 	}
-	h := sim.New(sim.Options{Now: now, Logger: log.Named("sandbox.iszr"), Policy: policy, Connectors: []string{UpstreamCN}})
+	faults, err := sandboxFaults(c.Sandbox.Faults, now)
+	if err != nil {
+		return nil, err
+	}
+	tlsConf = faults.TLSConfig(tlsConf)
+	h := sim.New(sim.Options{Now: now, Logger: log.Named("sandbox.iszr"), Policy: policy, Connectors: []string{UpstreamCN}, Faults: faults})
 	ln, err := net.Listen("tcp", c.Sandbox.ISZRAddr)
 	if err != nil {
 		return nil, fmt.Errorf("ISZR sandbox: %w", err)
@@ -52,6 +57,24 @@ func StartSandboxes(c config.Config, policy sim.Authorizer, now func() time.Time
 		}
 	}()
 	return &Sandboxes{ISZRURL: "https://" + ln.Addr().String() + "/publikace", servers: []*http.Server{srv}}, nil
+}
+
+// sandboxFaults builds the sandbox's fault injection from configuration
+// (sandbox.faults); operators may change it at /control/faults.
+func sandboxFaults(fc config.SandboxFaults, now func() time.Time) (*sim.Faults, error) {
+	var ws []sim.OutageWindow
+	for _, w := range fc.Outages {
+		ws = append(ws, sim.OutageWindow{From: w.From, To: w.To, Mode: sim.FaultMode(w.Mode)})
+	}
+	f, err := sim.NewFaults(sim.FaultOptions{
+		Initial: sim.FaultSettings{Latency: sim.FaultDuration(fc.Latency.D()), ErrorRate: fc.ErrorRate,
+			ErrorMode: sim.FaultMode(fc.ErrorMode), TLSFailure: fc.TLSFailure, Outages: ws},
+		Operators: fc.Operators, Seed: uint64(fc.Seed), Now: now,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sandbox.faults: %w", err)
+	}
+	return f, nil
 }
 
 // Close stops the sandboxes.
@@ -81,6 +104,8 @@ func RunSandboxes(ctx context.Context, c config.Config, o Options) error {
 	}
 	if o.Out != nil {
 		fmt.Fprintf(o.Out, "sandbox ISZR: %s/{kód služby / service code}  (mTLS, CA %s)\n", sb.ISZRURL, certs.DevPKIPaths(c.PKIDir()).CA)
+		fmt.Fprintf(o.Out, "řízení poruch / fault control: %s%s (GET, POST JSON, DELETE; jen operátoři / operators only: sandbox.faults.operators)\n",
+			strings.TrimSuffix(sb.ISZRURL, "/publikace"), sim.ControlPath)
 	}
 	if o.Ready != nil {
 		o.Ready(strings.TrimSuffix(strings.TrimPrefix(sb.ISZRURL, "https://"), "/publikace"), "")

@@ -20,7 +20,7 @@ import (
 
 // buildISZR builds the ISZR adapter: one relay node and one breaker per
 // configured node, in a pool that fails over and retries safe reads.
-func buildISZR(c config.Config, nodes []config.Node, now func() time.Time, bm *breaker.Metrics, log *zap.Logger) (*iszr.Upstream, []*relay.Node, error) {
+func buildISZR(c config.Config, nodes []config.Node, now func() time.Time, sleep func(context.Context, time.Duration) error, bm *breaker.Metrics, log *zap.Logger) (*iszr.Upstream, []*relay.Node, error) {
 	u := c.Upstreams.ISZR
 	tlsConf, err := upstreamTLS(u)
 	if err != nil {
@@ -52,6 +52,7 @@ func buildISZR(c config.Config, nodes []config.Node, now func() time.Time, bm *b
 	pool, err := breaker.NewPool(bn, breaker.PoolOptions{
 		Retry:   breaker.Retry{Attempts: u.Retry.Attempts, BaseDelay: u.Retry.BaseDelay.D(), MaxDelay: u.Retry.MaxDelay.D()},
 		Now:     now,
+		Sleep:   sleep,
 		Observe: func(node string, d time.Duration, err error) { bm.ObserveCall("iszr/"+node, d, err) },
 	})
 	if err != nil {
