@@ -28,65 +28,80 @@ var volatile = map[string]bool{
 // namespace-resolved names, attributes sorted, whitespace between elements
 // dropped, and the volatile ZadostInfo fields left out. Two calls that ask
 // the same question give the same bytes whatever prefixes they use.
+// Describe computes it in the same pass as ZadostInfo for cacheable calls.
 func (u *Upstream) CanonicalRequest(ex *pipeline.Exchange) ([]byte, error) {
+	if ex.Canonical != nil {
+		return ex.Canonical, nil
+	}
 	return canonical(ex.Envelope.PayloadDocument())
 }
 
 func canonical(doc []byte) ([]byte, error) {
 	dec := xml.NewDecoder(bytes.NewReader(doc))
-	var b bytes.Buffer
-	b.Grow(len(doc))
-	skip := 0 // depth inside a volatile element
+	cw := &canonWriter{}
+	cw.b.Grow(len(doc))
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
-			return b.Bytes(), nil
+			return cw.b.Bytes(), nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("iszr: canonical request: %w", err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if skip > 0 || (t.Name.Space == NSReg && volatile[t.Name.Local]) {
-				skip++
+		cw.token(tok)
+	}
+}
+
+// canonWriter writes the canonical form of a token stream.
+type canonWriter struct {
+	b     bytes.Buffer
+	skip  int // depth inside a volatile element
+	attrs []string
+}
+
+func (cw *canonWriter) token(tok xml.Token) {
+	b := &cw.b
+	switch t := tok.(type) {
+	case xml.StartElement:
+		if cw.skip > 0 || (t.Name.Space == NSReg && volatile[t.Name.Local]) {
+			cw.skip++
+			return
+		}
+		if t.Name.Local == "konektor-scope" && t.Name.Space == "" {
+			return
+		}
+		b.WriteString("<{")
+		b.WriteString(t.Name.Space)
+		b.WriteByte('}')
+		b.WriteString(t.Name.Local)
+		cw.attrs = cw.attrs[:0]
+		for _, a := range t.Attr {
+			if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
 				continue
 			}
-			if t.Name.Local == "konektor-scope" && t.Name.Space == "" {
-				continue
-			}
-			b.WriteString("<{")
-			b.WriteString(t.Name.Space)
-			b.WriteByte('}')
-			b.WriteString(t.Name.Local)
-			attrs := make([]string, 0, len(t.Attr))
-			for _, a := range t.Attr {
-				if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
-					continue
-				}
-				attrs = append(attrs, "{"+a.Name.Space+"}"+a.Name.Local+"="+a.Value)
-			}
-			sort.Strings(attrs)
-			for _, a := range attrs {
-				b.WriteByte(' ')
-				b.WriteString(a)
-			}
-			b.WriteByte('>')
-		case xml.EndElement:
-			if skip > 0 {
-				skip--
-				continue
-			}
-			if t.Name.Local == "konektor-scope" && t.Name.Space == "" {
-				continue
-			}
-			b.WriteString("</>")
-		case xml.CharData:
-			if skip > 0 {
-				continue
-			}
-			if s := bytes.TrimSpace(t); len(s) > 0 {
-				_ = xml.EscapeText(&b, s)
-			}
+			cw.attrs = append(cw.attrs, "{"+a.Name.Space+"}"+a.Name.Local+"="+a.Value)
+		}
+		sort.Strings(cw.attrs)
+		for _, a := range cw.attrs {
+			b.WriteByte(' ')
+			b.WriteString(a)
+		}
+		b.WriteByte('>')
+	case xml.EndElement:
+		if cw.skip > 0 {
+			cw.skip--
+			return
+		}
+		if t.Name.Local == "konektor-scope" && t.Name.Space == "" {
+			return
+		}
+		b.WriteString("</>")
+	case xml.CharData:
+		if cw.skip > 0 {
+			return
+		}
+		if s := bytes.TrimSpace(t); len(s) > 0 {
+			_ = xml.EscapeText(b, s)
 		}
 	}
 }

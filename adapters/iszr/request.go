@@ -49,6 +49,23 @@ const maxField = 4096
 // the payload element, from a payload document (the payload, possibly
 // wrapped in one scope element that declares inherited namespaces).
 func ReadRequest(doc []byte) (Request, error) {
+	return readRequest(doc, nil)
+}
+
+// ReadRequestCanonical is ReadRequest that also returns the canonical form
+// of the request (see CanonicalRequest) from the same pass: a cacheable
+// call needs both.
+func ReadRequestCanonical(doc []byte) (Request, []byte, error) {
+	cw := &canonWriter{}
+	cw.b.Grow(len(doc))
+	r, err := readRequest(doc, cw)
+	if err != nil {
+		return r, nil, err
+	}
+	return r, cw.b.Bytes(), nil
+}
+
+func readRequest(doc []byte, cw *canonWriter) (Request, error) {
 	var r Request
 	dec := xml.NewDecoder(bytes.NewReader(doc))
 	dec.Strict = true
@@ -65,6 +82,9 @@ func ReadRequest(doc []byte) (Request, error) {
 		}
 		if err != nil {
 			return r, fmt.Errorf("iszr: reading request: %w", err)
+		}
+		if cw != nil {
+			cw.token(tok)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:

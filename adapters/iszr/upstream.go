@@ -89,7 +89,13 @@ func IsNodeFailure(err error) bool {
 
 // Describe reads ZadostInfo and AutorizaceInfo into ex.Call.
 func (u *Upstream) Describe(ex *pipeline.Exchange) error {
-	r, err := ReadRequest(ex.Envelope.PayloadDocument())
+	var r Request
+	var err error
+	if ex.Entry.Cache == catalogue.CacheTTL && !ex.Async {
+		r, ex.Canonical, err = ReadRequestCanonical(ex.Envelope.PayloadDocument())
+	} else {
+		r, err = ReadRequest(ex.Envelope.PayloadDocument())
+	}
 	if err != nil {
 		if errors.Is(err, ErrNoZadostInfo) {
 			return fault.Wrap(fault.BadRequest, "no-zadostinfo",

@@ -58,6 +58,9 @@ type Exchange struct {
 	Decision policies.Decision
 	// Signature is set when the request's signature was verified.
 	Signature *Verified
+	// Canonical is the cache-key form of the request, when the adapter
+	// computed it while describing the call.
+	Canonical []byte
 }
 
 // Call is the authorisation context a call claims, read from its message.
