@@ -39,6 +39,9 @@ type Options struct {
 	Logger *zap.Logger
 	// MaxRequestBytes bounds an HTTP request body; 0 = DefaultMaxRequestBytes.
 	MaxRequestBytes int64
+	// IssuedAt is, for NewSandbox only, when the sandbox certificate
+	// becomes valid (never before its CA); zero = Now().
+	IssuedAt time.Time
 }
 
 // DefaultMaxRequestBytes bounds a time-stamp request: a TimeStampReq with a
@@ -104,6 +107,12 @@ func (a *Authority) Certificate() *x509.Certificate { return a.cert }
 // certificate) over digest, a hash of algorithm h. It is what the ISDS
 // sandbox puts into dmQTimestamp and signatureTimeStampToken.
 func (a *Authority) Stamp(h crypto.Hash, digest []byte) ([]byte, error) {
+	return a.StampAt(a.now(), h, digest)
+}
+
+// StampAt is Stamp with the genTime given: for a sandbox that seeds data
+// dated in the past. A production authority must use Stamp.
+func (a *Authority) StampAt(at time.Time, h crypto.Hash, digest []byte) ([]byte, error) {
 	if err := checkImprint(h, digest); err != nil {
 		return nil, err
 	}
@@ -111,7 +120,7 @@ func (a *Authority) Stamp(h crypto.Hash, digest []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, err := createResponse(tokenSpec{hash: h, digest: digest, time: a.now(), accuracy: a.accuracy,
+	resp, err := createResponse(tokenSpec{hash: h, digest: digest, time: at, accuracy: a.accuracy,
 		policy: a.policy, nonce: nonce, withCert: true}, a.cert, a.chain, a.key)
 	if err != nil {
 		return nil, fmt.Errorf("tsa: sign token: %w", err)

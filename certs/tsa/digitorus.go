@@ -109,8 +109,9 @@ const (
 
 // signedToken is a token whose CMS signature was checked.
 type signedToken struct {
-	signer *x509.Certificate
-	certs  []*x509.Certificate // carried in the token plus those supplied
+	signer  *x509.Certificate
+	certs   []*x509.Certificate // carried in the token plus those supplied
+	content []byte              // eContent: the DER TSTInfo
 }
 
 // checkSignature parses the CMS SignedData of a token and verifies its
@@ -134,25 +135,7 @@ func checkSignature(token []byte, extra []*x509.Certificate) (st *signedToken, e
 	if err := p7.Verify(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrSignature, err)
 	}
-	return &signedToken{signer: signer, certs: p7.Certificates}, nil
-}
-
-// tstInfo reads the TSTInfo of a token.
-func tstInfo(token []byte) (t *Token, err error) {
-	defer recoverAs(&err, ErrMalformed)
-	ts, err := timestamp.Parse(token)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	return &Token{
-		Time:     ts.Time,
-		Hash:     ts.HashAlgorithm,
-		Digest:   ts.HashedMessage,
-		Serial:   ts.SerialNumber,
-		Policy:   ts.Policy,
-		Nonce:    ts.Nonce,
-		Accuracy: ts.Accuracy,
-	}, nil
+	return &signedToken{signer: signer, certs: p7.Certificates, content: p7.Content}, nil
 }
 
 // recoverAs turns a panic of a third-party parser into an error: input

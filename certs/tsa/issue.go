@@ -51,7 +51,8 @@ func NewSandboxCA(name pkix.Name, now time.Time) (*certs.KeyPair, error) {
 }
 
 // IssueCertificate issues a TSA certificate for a fresh ECDSA P-256 key,
-// signed by ca, valid from now-1h for life (SandboxLeafLife when 0). As
+// signed by ca, valid from now-1h (not before the CA) for life
+// (SandboxLeafLife when 0). As
 // RFC 3161 §2.3 requires, the time-stamping key purpose is its only one and
 // is marked critical.
 func IssueCertificate(ca *certs.KeyPair, subject pkix.Name, now time.Time, life time.Duration) (*certs.KeyPair, error) {
@@ -72,6 +73,9 @@ func IssueCertificate(ca *certs.KeyPair, subject pkix.Name, now time.Time, life 
 	eku, err := asn1.Marshal([]asn1.ObjectIdentifier{oidKPTimeStamping})
 	if err != nil {
 		return nil, err
+	}
+	if start := ca.Leaf().NotBefore; tmpl.NotBefore.Before(start) {
+		tmpl.NotBefore = start
 	}
 	tmpl.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment
 	tmpl.ExtraExtensions = []pkix.Extension{{Id: oidExtKeyUsage, Critical: true, Value: eku}}
@@ -94,15 +98,19 @@ func IssueCertificate(ca *certs.KeyPair, subject pkix.Name, now time.Time, life 
 // ca named "konektor sandbox TSA". Signer, Certificate and Chain of o are
 // replaced; the other options apply.
 func NewSandbox(ca *certs.KeyPair, o Options) (*Authority, error) {
-	now := time.Now
-	if o.Now != nil {
-		now = o.Now
+	at := o.IssuedAt
+	if at.IsZero() {
+		if o.Now != nil {
+			at = o.Now()
+		} else {
+			at = time.Now()
+		}
 	}
 	kp, err := IssueCertificate(ca, pkix.Name{
 		CommonName:   "konektor sandbox TSA",
 		Organization: []string{"konektor sandbox (nepoužívat v provozu / not for production)"},
 		Country:      []string{"CZ"},
-	}, now(), 0)
+	}, at, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
+	"fmt"
 	"math/big"
 	"time"
 )
@@ -47,14 +48,44 @@ type accuracy struct {
 }
 
 type tstInfoDER struct {
-	Version  int
-	Policy   asn1.ObjectIdentifier
-	Imprint  messageImprint
-	Serial   *big.Int
-	GenTime  time.Time     `asn1:"generalized"`
-	Accuracy accuracy      `asn1:"optional"`
-	Nonce    *big.Int      `asn1:"optional"`
-	TSA      asn1.RawValue `asn1:"optional,explicit,tag:0"`
+	Version    int
+	Policy     asn1.ObjectIdentifier
+	Imprint    messageImprint
+	Serial     *big.Int
+	GenTime    time.Time        `asn1:"generalized"`
+	Accuracy   accuracy         `asn1:"optional"`
+	Ordering   bool             `asn1:"optional,default:false"`
+	Nonce      *big.Int         `asn1:"optional"`
+	TSA        asn1.RawValue    `asn1:"optional,explicit,tag:0"`
+	Extensions []pkix.Extension `asn1:"optional,tag:1"`
+}
+
+// decodeTSTInfo reads a DER TSTInfo.
+func decodeTSTInfo(der []byte) (*Token, error) {
+	var info tstInfoDER
+	rest, err := asn1.Unmarshal(der, &info)
+	if err != nil || len(rest) > 0 {
+		return nil, fmt.Errorf("%w: TSTInfo: %v", ErrMalformed, err)
+	}
+	if info.Version != 1 {
+		return nil, fmt.Errorf("%w: TSTInfo version %d", ErrMalformed, info.Version)
+	}
+	var h crypto.Hash
+	for k, oid := range hashOIDs {
+		if oid.Equal(info.Imprint.Alg.Algorithm) {
+			h = k
+		}
+	}
+	if h == 0 {
+		return nil, fmt.Errorf("%w: imprint algorithm %v", ErrMalformed, info.Imprint.Alg.Algorithm)
+	}
+	if len(info.Imprint.Digest) != h.Size() {
+		return nil, fmt.Errorf("%w: imprint of %d bytes for %v", ErrMalformed, len(info.Imprint.Digest), h)
+	}
+	acc := time.Duration(info.Accuracy.Seconds)*time.Second + time.Duration(info.Accuracy.Millis)*time.Millisecond +
+		time.Duration(info.Accuracy.Micros)*time.Microsecond
+	return &Token{Time: info.GenTime, Hash: h, Digest: info.Imprint.Digest, Serial: info.Serial,
+		Policy: info.Policy, Nonce: info.Nonce, Accuracy: acc}, nil
 }
 
 // marshalTSTInfo writes the TSTInfo of spec; genTime is in whole seconds,

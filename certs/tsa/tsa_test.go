@@ -158,3 +158,16 @@ func TestIssueCertificateRefusesIncompleteCA(t *testing.T) {
 		t.Fatal("IssueCertificate from an empty CA succeeded")
 	}
 }
+
+func TestStampAt(t *testing.T) {
+	f := newFixture(t)
+	at := t0.Add(-30 * time.Minute) // within the TSA certificate (from t0-1h)
+	tok, err := f.auth.StampAt(at, crypto.SHA256, digestOf("seed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Verify(tok, VerifyOptions{Roots: f.roots, Hash: crypto.SHA256, Digest: digestOf("seed")})
+	if err != nil || !got.Time.Equal(at) {
+		t.Fatalf("StampAt: %v, genTime %v, want %v", err, got, at)
+	}
+}

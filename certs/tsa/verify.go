@@ -57,7 +57,7 @@ func Parse(token []byte, certs ...*x509.Certificate) (*Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := tstInfo(token)
+	t, err := decodeTSTInfo(st.content)
 	if err != nil {
 		return nil, err
 	}

@@ -1,13 +1,11 @@
 package zfo
 
 import (
-	"bytes"
 	"crypto"
 	"encoding/base64"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 )
@@ -85,109 +83,125 @@ var ErrPayload = errors.New("zfo: the signed content is not an ISDS message, sen
 // of dmDm, its identifiers, and dmHash, dmQTimestamp and the status of the
 // container element.
 func parsePayload(data []byte) (*payload, error) {
-	d := xml.NewDecoder(bytes.NewReader(data))
-	d.Strict = true
+	s := &xmlScanner{data: data}
 	p := &payload{}
-	var stack []xml.Name
-	var text strings.Builder
+	var text []byte
 	collect := false // text of the current element is wanted
-	count := 0
-	var dmDmStart int64 = -1
-	dmDmDepth := -1
+	dmDmStart, dmDmDepth := -1, -1
 	for {
-		before := d.InputOffset()
-		tok, err := d.Token()
-		if err == io.EOF {
-			break
-		}
+		tok, err := s.next()
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrPayload, err)
+			return nil, err
 		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			return nil, fmt.Errorf("%w: DOCTYPE or other directive", ErrPayload)
-		case xml.ProcInst:
-			if t.Target != "xml" {
-				return nil, fmt.Errorf("%w: processing instruction %q", ErrPayload, t.Target)
+		switch tok.kind {
+		case tokEOF:
+			if p.kind == "" {
+				return nil, fmt.Errorf("%w: empty document", ErrPayload)
 			}
-		case xml.StartElement:
-			count++
-			if count > maxXMLElements {
-				return nil, fmt.Errorf("%w: more than %d elements", ErrPayload, maxXMLElements)
+			if p.dmDm == nil {
+				return nil, fmt.Errorf("%w: no dmDm element", ErrPayload)
 			}
-			depth := len(stack)
-			if depth >= maxXMLDepth {
-				return nil, fmt.Errorf("%w: nested deeper than %d", ErrPayload, maxXMLDepth)
+			return p, nil
+		case tokStart:
+			depth := len(s.open)
+			if !tok.selfClose {
+				depth--
 			}
-			switch {
-			case depth == 0:
-				if p.kind = kindOf(t.Name); p.kind == "" {
-					return nil, fmt.Errorf("%w: root element {%s}%s", ErrPayload, t.Name.Space, t.Name.Local)
-				}
-			case depth == 1:
-				want := "dmReturnedMessage"
-				if p.kind == KindDelivery {
-					want = "dmDelivery"
-				}
-				if t.Name.Local != want || t.Name.Space != stack[0].Space {
-					return nil, fmt.Errorf("%w: %s holds %s, want %s", ErrPayload, stack[0].Local, t.Name.Local, want)
-				}
-			case depth == 2 && t.Name.Local == "dmDm" && isV20(t.Name.Space):
+			if err := p.start(tok, depth, s.open); err != nil {
+				return nil, err
+			}
+			if depth == 2 && tok.name.Local == "dmDm" && isV20(tok.name.Space) {
 				if dmDmStart >= 0 {
 					return nil, fmt.Errorf("%w: two dmDm elements", ErrPayload)
 				}
-				dmDmStart, dmDmDepth = before, depth
-			case depth == 2 && t.Name.Local == "dmHash":
-				p.hashPresent = true
-				for _, a := range t.Attr {
-					if a.Name.Local == "algorithm" && a.Name.Space == "" {
-						p.hashAlg = a.Value
+				dmDmStart, dmDmDepth = tok.start, depth
+				if tok.selfClose {
+					p.dmDm = data[tok.start:tok.end]
+				}
+			}
+			if tok.selfClose {
+				collect = false
+				if wantedName(depth+1, tok.name.Local, dmDmDepth) {
+					if err := p.store(depth+1, tok.name.Local, dmDmDepth, ""); err != nil {
+						return nil, err
 					}
 				}
+				continue
 			}
-			stack = append(stack, t.Name)
-			collect = wanted(stack, dmDmDepth)
-			text.Reset()
-		case xml.CharData:
+			collect = wantedName(depth+1, tok.name.Local, dmDmDepth)
+			text = text[:0]
+		case tokText:
 			if collect {
-				if text.Len()+len(t) > maxTextField {
-					return nil, fmt.Errorf("%w: element %s over %d bytes", ErrPayload, stack[len(stack)-1].Local, maxTextField)
+				if len(text)+len(tok.text) > maxTextField {
+					return nil, fmt.Errorf("%w: a field over %d bytes", ErrPayload, maxTextField)
 				}
-				text.Write(t)
+				if tok.cdata {
+					text = append(text, escapeText(tok.text)...)
+				} else {
+					text = append(text, tok.text...)
+				}
 			}
-		case xml.EndElement:
-			depth := len(stack) - 1
+		case tokEnd:
+			depth := len(s.open)
 			if collect {
-				if err := p.store(stack, dmDmDepth, strings.TrimSpace(text.String())); err != nil {
+				v, err := unescape(text)
+				if err != nil {
+					return nil, fmt.Errorf("%w: %v", ErrPayload, err)
+				}
+				if err := p.store(depth+1, tok.name.Local, dmDmDepth, strings.TrimSpace(v)); err != nil {
 					return nil, err
 				}
 			}
 			if depth == dmDmDepth && dmDmStart >= 0 && p.dmDm == nil {
-				p.dmDm = data[dmDmStart:d.InputOffset()]
+				p.dmDm = data[dmDmStart:tok.end]
 			}
-			stack = stack[:depth]
 			collect = false
 		}
 	}
-	if p.kind == "" {
-		return nil, fmt.Errorf("%w: empty document", ErrPayload)
-	}
-	if p.dmDm == nil {
-		return nil, fmt.Errorf("%w: no dmDm element", ErrPayload)
-	}
-	return p, nil
 }
 
-// wanted reports whether the text of the element at the top of stack is
-// read: identifiers inside dmDm and the fields of the container.
-func wanted(stack []xml.Name, dmDmDepth int) bool {
-	n := len(stack)
-	top := stack[n-1].Local
+// start checks the root and container elements.
+func (p *payload) start(tok xmlToken, depth int, open []openElement) error {
+	switch depth {
+	case 0:
+		if p.kind = kindOf(tok.name); p.kind == "" {
+			return fmt.Errorf("%w: root element {%s}%s", ErrPayload, tok.name.Space, tok.name.Local)
+		}
+	case 1:
+		want := "dmReturnedMessage"
+		if p.kind == KindDelivery {
+			want = "dmDelivery"
+		}
+		if tok.name.Local != want || tok.name.Space != open[0].name.Space {
+			return fmt.Errorf("%w: %s holds %s, want %s", ErrPayload, open[0].name.Local, tok.name.Local, want)
+		}
+	case 2:
+		if tok.name.Local == "dmHash" {
+			p.hashPresent = true
+			for _, a := range tok.attrs {
+				if a.Name.Local == "algorithm" {
+					p.hashAlg = a.Value
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// escapeText re-escapes CDATA content so that unescape returns it as is.
+func escapeText(b []byte) []byte {
+	return []byte(strings.NewReplacer("&", "&amp;").Replace(string(b)))
+}
+
+// wantedName reports whether the text of an element is read: identifiers
+// inside dmDm and the fields of the container. n is the element's depth
+// counted from 1 for the root.
+func wantedName(n int, local string, dmDmDepth int) bool {
 	if dmDmDepth >= 0 && n == dmDmDepth+2 {
-		return top == "dmID" || top == "dbIDSender" || top == "dbIDRecipient"
+		return local == "dmID" || local == "dbIDSender" || local == "dbIDRecipient"
 	}
 	if n == 3 {
-		switch top {
+		switch local {
 		case "dmHash", "dmQTimestamp", "dmMessageStatus", "dmDeliveryTime", "dmAcceptanceTime":
 			return true
 		}
@@ -195,11 +209,9 @@ func wanted(stack []xml.Name, dmDmDepth int) bool {
 	return false
 }
 
-func (p *payload) store(stack []xml.Name, dmDmDepth int, v string) error {
-	n := len(stack)
-	top := stack[n-1].Local
+func (p *payload) store(n int, local string, dmDmDepth int, v string) error {
 	if dmDmDepth >= 0 && n == dmDmDepth+2 {
-		switch top {
+		switch local {
 		case "dmID":
 			p.dmID = v
 		case "dbIDSender":
@@ -210,7 +222,7 @@ func (p *payload) store(stack []xml.Name, dmDmDepth int, v string) error {
 		return nil
 	}
 	var err error
-	switch top {
+	switch local {
 	case "dmHash":
 		p.hash, err = base64.StdEncoding.DecodeString(stripSpace(v))
 		if err != nil {

@@ -229,3 +229,5 @@ func (r *Report) checkPayload(p *payload, o Options) {
 	r.DmHash = Mismatch
 	r.problem("dmHash", "dmHash neodpovídá obsahu zprávy (dmDm)", "dmHash does not match the message content (dmDm)")
 }
+
+var _ Stamper = (*tsa.Authority)(nil)

@@ -23,9 +23,10 @@ const (
 // ErrFormat is returned by Export for a format it does not know.
 var ErrFormat = errors.New("audit: unknown export format")
 
-// exportRecord is one JSON Lines record; its keys are the canonical field
-// names (see the package doc) plus "hash".
-type exportRecord struct {
+// EntryRecord is an entry as exported (one JSON Lines record, the API's
+// JSON): its keys are the canonical field names (see the package doc) plus
+// "hash", its values exactly the hashed strings.
+type EntryRecord struct {
 	Seq            int64  `json:"seq"`
 	Time           string `json:"time"`
 	CorrelationID  string `json:"correlation_id"`
@@ -50,8 +51,11 @@ type exportRecord struct {
 	Hash           string `json:"hash"`
 }
 
-func toRecord(e *store.AccessEntry) exportRecord {
-	return exportRecord{
+// RecordOf returns e as exported.
+func RecordOf(e store.AccessEntry) EntryRecord { return toRecord(&e) }
+
+func toRecord(e *store.AccessEntry) EntryRecord {
+	return EntryRecord{
 		Seq: e.Seq, Time: formatTime(e), CorrelationID: e.CorrelationID, Upstream: e.Upstream,
 		Service: e.Service, AIS: e.AIS, OVM: e.OVM, Agenda: e.Agenda, Role: e.Role, User: e.User,
 		Purpose: e.Purpose, Subject: e.Subject, Outcome: e.Outcome, UpstreamStatus: e.UpstreamStatus,
@@ -134,4 +138,63 @@ func exportCSV(ctx context.Context, log store.AccessLog, in func(*store.AccessEn
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// ExportQuery writes every entry q selects (its After, Ascending and Limit
+// are ignored: all of them, oldest first) in format (FormatJSONL or
+// FormatCSV), like Export. It pages through src, so memory stays bounded
+// however many entries match.
+func ExportQuery(ctx context.Context, src store.AccessQuerier, q store.AccessQuery, format string, w io.Writer) error {
+	format = strings.ToLower(format)
+	if format != FormatJSONL && format != FormatCSV {
+		return fmt.Errorf("%w %q (want %s or %s)", ErrFormat, format, FormatJSONL, FormatCSV)
+	}
+	q.After, q.Ascending, q.Limit = nil, true, store.MaxQueryLimit
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	cw := csv.NewWriter(bw)
+	row := make([]string, len(fields)+1)
+	if format == FormatCSV {
+		for i := range fields {
+			row[i] = fields[i].name
+		}
+		row[len(fields)] = "hash"
+		if err := cw.Write(row); err != nil {
+			return fmt.Errorf("audit: export: %w", err)
+		}
+	}
+	for {
+		page, err := src.QueryAccess(ctx, q)
+		if err != nil {
+			return fmt.Errorf("audit: export: %w", err)
+		}
+		for i := range page {
+			e := &page[i]
+			if format == FormatJSONL {
+				err = enc.Encode(toRecord(e))
+			} else {
+				for j := range fields {
+					row[j] = fields[j].value(e)
+				}
+				row[len(fields)] = e.Hash
+				err = cw.Write(row)
+			}
+			if err != nil {
+				return fmt.Errorf("audit: export: %w", err)
+			}
+		}
+		if len(page) < q.Limit {
+			break
+		}
+		q.After = store.CursorOf(page[len(page)-1])
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("audit: export: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("audit: export: %w", err)
+	}
+	return nil
 }

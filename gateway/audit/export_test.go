@@ -250,3 +250,51 @@ func FuzzExportRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+func TestExportQuery(t *testing.T) {
+	t.Parallel()
+	s, _ := openSQLite(t)
+	r := newRecorder(t, s, Options{})
+	for i := range 2500 {
+		e := exchange(i)
+		if i%3 == 0 {
+			e.AIS = "7777"
+		}
+		mustRecord(t, r, e)
+	}
+	for _, format := range []string{FormatJSONL, FormatCSV} {
+		t.Run(format, func(t *testing.T) {
+			var out bytes.Buffer
+			q := store.AccessQuery{AIS: "7777", Limit: 5, Ascending: false}
+			if err := ExportQuery(context.Background(), s, q, format, &out); err != nil {
+				t.Fatal(err)
+			}
+			var seqs []int64
+			if format == FormatJSONL {
+				for line := range strings.Lines(out.String()) {
+					_, values := jsonRecord(t, line)
+					if got := rehash(values[:len(values)-1]); got != values[len(values)-1] {
+						t.Fatalf("re-hashing %s gives %s", line, got)
+					}
+					seq, _ := strconv.ParseInt(values[0], 10, 64)
+					seqs = append(seqs, seq)
+				}
+			} else {
+				rows, err := csv.NewReader(&out).ReadAll()
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, row := range rows[1:] {
+					seq, _ := strconv.ParseInt(row[0], 10, 64)
+					seqs = append(seqs, seq)
+				}
+			}
+			if len(seqs) != 834 || seqs[0] != 1 || seqs[833] != 2500 {
+				t.Fatalf("exported %d entries (%v…), want the 834 of AIS 7777, oldest first", len(seqs), seqs[:min(3, len(seqs))])
+			}
+		})
+	}
+	if err := ExportQuery(context.Background(), s, store.AccessQuery{}, "xml", io.Discard); !errors.Is(err, ErrFormat) {
+		t.Fatalf("ExportQuery(xml) = %v, want ErrFormat", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -254,3 +255,18 @@ func (h *hookLog) batchSizes() []int {
 }
 
 var errInjected = errors.New("injected failure")
+
+func readFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func reopen(t testing.TB, path string) *sqlite.Store {
+	t.Helper()
+	s, _ := reopenSQLite(t, path)
+	return s
+}

@@ -183,7 +183,6 @@ func TokenCertificates(token []byte) ([]*x509.Certificate, error) {
 	return p7.Certificates, nil
 }
 
-
 // TimestamperFunc adapts a function (an in-process TSA such as the
 // sandbox's Authority.Stamp) to Timestamper.
 type TimestamperFunc func(ctx context.Context, digest []byte) ([]byte, error)

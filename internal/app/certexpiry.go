@@ -27,6 +27,12 @@ func configuredCerts(c config.Config) []certs.NamedCertificate {
 	add("client-ca", c.Bus.ClientCA)
 	add("upstream-iszr", c.Upstreams.ISZR.Cert)
 	add("upstream-iszr-ca", c.Upstreams.ISZR.CA)
+	add("seal", c.Seal.Cert)
+	for _, cl := range c.Clients {
+		for i, f := range cl.SigningTrust {
+			add(fmt.Sprintf("signing-trust:%s:%d", cl.Name, i), f)
+		}
+	}
 	return out
 }
 
