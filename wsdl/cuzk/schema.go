@@ -428,20 +428,6 @@ func readSimple(doc schemaDoc, e *Element, qn xml.Name) (*simpleType, error) {
 	return st, nil
 }
 
-// lookup finds the particle for a child element of a value of type t,
-// searching the extension bases too; the returned type is the one that
-// declares it (for order checks).
-func (s *schemaSet) lookup(t xml.Name, name xml.Name) (particle, *complexType, bool) {
-	for ct := s.complex[t]; ct != nil; ct = s.complex[ct.base] {
-		for _, p := range ct.particles {
-			if p.name == name {
-				return p, ct, true
-			}
-		}
-	}
-	return particle{}, nil, false
-}
-
 // chain returns t and its bases, base first.
 func (s *schemaSet) chain(t xml.Name) []*complexType {
 	var out []*complexType

@@ -1,0 +1,60 @@
+// Package cuzk relays the municipalities' calls to ČÚZK's WSDP 2.8 (remote
+// access to the cadastre) with the region's accounts: POST
+// /bus/cuzk/{ciselnik|vyhledat|informace|sestavy|ctios}, the operation
+// told apart by the body element.
+//
+// Who may call, and with which account: the regional policy
+// (policies.Snapshot.DecideCadastre) names, for the client's AIS, the OVM
+// it acts for and the service, the WSDP account to use; paid services
+// (report generation and download) only through an account allowed to
+// pay. The OVM comes from konektor's Kontext header (NSKontext) or, without
+// it, from the client registry (the client's only OVM, else its managing
+// OVM). Upstream.Authorise is the decision the pipeline's Authorise stage
+// should use for this upstream instead of RPP. Before anything is sent,
+// ČÚZK's rules for the account's type are applied and refused the way
+// ČÚZK would answer: a free (bezúplatný) account's report requests must
+// carry cisloJednaci (118) and ucelKod (119); a verifying account gets PDF
+// only (325), the present state only (479), must give poradoveCislo (120)
+// and may call only the reports open to it (207). The access log keeps
+// ucelKod and the číslo jednací as the call's purpose.
+//
+// The caller's own wsse:Security headers and the Kontext header are
+// removed and the account's UsernameToken (PasswordText, from
+// Credentials) is added; the rest of the envelope is relayed byte for
+// byte with the operation's official SOAPAction (vyhledat and sestavy use
+// a double slash: http://katastr.cuzk.cz/vyhledat//najdiParcelu), whatever
+// form the caller used.
+//
+// Account safety: three failed logins lock a ČÚZK account for 15 minutes
+// for every agency that shares it, so
+//   - an account is used by one call at a time until ČÚZK has accepted its
+//     login once since it was enabled (a wrong password costs one failure);
+//   - one wsse:FailedAuthentication disables the account: every call
+//     through it gets a clear fault (cuzk-account-disabled), the Metrics
+//     hook and an error log line say so, and nothing is sent until an
+//     operator calls EnableAccount (wired to a command or to a
+//     configuration reload that changed the credential);
+//   - report requests of one account keep ReportSpacing (2 s) apart;
+//   - 477/210 (too many working users) make the account wait a doubling
+//     backoff; safe reads are tried again, report generation, download and
+//     deletion never are.
+//
+// Access log: Reply.Reason names the account used ("account DEMO-WSDP")
+// and, for reports, the evidence below; the account is never named to the
+// caller.
+//
+// Evidence: every XML report a vratSestavu answer carries (inline base64
+// or MTOM attachment) is checked with the ReportVerifier; the result goes
+// to Reply.Reason for the access log, and a report whose signature fails,
+// or that claims a seal (elZnacka a) without one, is not relayed
+// (cuzk-report-signature). WSSecReports verifies the sandbox's sealed
+// reports with certs/wssec; ČÚZK's own seal (an enveloped ds:Signature in
+// the report) is reported unverifiable until certs/wssec verifies
+// enveloped signatures of plain documents, and refused unless
+// Options.AllowUnverifiableReports.
+//
+// Caching (pipeline.Cacheable): Entries gives each operation its class.
+// The canonical request of a code list carries the list's last-change
+// date, learned from seznamCiselniku (relayed answers and
+// RefreshCodeLists), so a changed list is fetched again at once.
+package cuzk

@@ -1,0 +1,5 @@
+//go:build !race
+
+package cuzk_test
+
+const raceEnabled = false
