@@ -1,9 +1,12 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"time"
+
+	"go.uber.org/zap"
 )
 
 // Status is the chain status an auditor's page shows.
@@ -92,4 +95,56 @@ func (m *Monitor) Last() Status {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.status
+}
+
+// MonitorOptions configure RunMonitor.
+type MonitorOptions struct {
+	// CheckEvery is how often new entries are checked; default 30 s.
+	CheckEvery time.Duration
+	// FullEvery is how often the whole log is verified again; default 24 h.
+	FullEvery time.Duration
+	// Logger receives failures to read the log and a broken chain.
+	Logger *zap.Logger
+	// Checks and Fulls, if set, replace the timers (tests drive them).
+	Checks, Fulls <-chan time.Time
+}
+
+// RunMonitor verifies the whole log once, then checks new entries every
+// CheckEvery and everything again every FullEvery, until ctx ends. A
+// broken chain is logged as an error each time it is seen.
+func RunMonitor(ctx context.Context, m *Monitor, o MonitorOptions) {
+	if o.Logger == nil {
+		o.Logger = zap.NewNop()
+	}
+	checks, fulls := o.Checks, o.Fulls
+	if checks == nil {
+		t := time.NewTicker(cmp.Or(o.CheckEvery, 30*time.Second))
+		defer t.Stop()
+		checks = t.C
+	}
+	if fulls == nil {
+		t := time.NewTicker(cmp.Or(o.FullEvery, 24*time.Hour))
+		defer t.Stop()
+		fulls = t.C
+	}
+	report := func(st Status, err error) {
+		switch {
+		case err != nil && ctx.Err() == nil:
+			o.Logger.Error("access log verification could not read the log", zap.Error(err))
+		case err == nil && !st.OK:
+			o.Logger.Error("access log chain is broken", zap.Int64("first_bad", st.FirstBad),
+				zap.String("problem", string(st.Problem)), zap.String("detail", st.ProblemEN))
+		}
+	}
+	report(m.Full(ctx))
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-checks:
+			report(m.Check(ctx))
+		case <-fulls:
+			report(m.Full(ctx))
+		}
+	}
 }

@@ -51,7 +51,8 @@ const (
 type Entry struct {
 	Upstream   string // iszr, isds, cuzk, records, archive
 	Code       string // path segment: eGON code (E03), or an endpoint (dz, vyhledat) serving several operations
-	Operation  string // SOAPAction / operation name
+	Operation  string // operation name; the SOAPAction unless Action is set
+	Action     string // the SOAPAction where it differs from Operation (ČÚZK's najdiListinu)
 	Request    xml.Name
 	Response   xml.Name
 	SideEffect SideEffect
@@ -60,6 +61,14 @@ type Entry struct {
 	Stale      time.Duration // how long past TTL a stale answer may serve while the upstream is down
 
 	multi bool // one of several operations behind one code (set by Add)
+}
+
+// SOAPAction is the action a caller's SOAPAction must end in.
+func (e *Entry) SOAPAction() string {
+	if e.Action != "" {
+		return e.Action
+	}
+	return e.Operation
 }
 
 // Name is how logs, metrics and the access log name the entry: the code

@@ -27,10 +27,15 @@ func Authorise(d Deps) Middleware {
 					fmt.Sprintf("AIS %s nesmí jednat za OVM %s (registr klientů konektoru)", c.AIS, call.OVM),
 					fmt.Sprintf("AIS %s may not act for OVM %s (konektor's client registry)", c.AIS, call.OVM)), nil
 			}
-			dec := pol.Decide(policies.Request{
-				AIS: c.AIS, OVM: call.OVM, Agenda: call.Agenda, Role: call.Role,
-				Service: ex.Entry.Code, Items: call.Items, MaxRecords: call.MaxRecords,
-			})
+			var dec policies.Decision
+			if a, ok := d.Upstreams[ex.Upstream].(Authoriser); ok {
+				dec = a.Authorise(ex) // the upstream's own rules (cadastre accounts, data boxes)
+			} else {
+				dec = pol.Decide(policies.Request{
+					AIS: c.AIS, OVM: call.OVM, Agenda: call.Agenda, Role: call.Role,
+					Service: ex.Entry.Code, Items: call.Items, MaxRecords: call.MaxRecords,
+				})
+			}
 			ex.Decision = dec
 			if !dec.Permit {
 				cs, en := lastReason(dec)
@@ -43,6 +48,13 @@ func Authorise(d Deps) Middleware {
 			return next(ctx, ex)
 		}
 	}
+}
+
+// Authoriser is implemented by upstream adapters whose calls are decided
+// by their own section of the policy (ČÚZK accounts, ISDS data boxes)
+// rather than by the RPP rules of eGON services.
+type Authoriser interface {
+	Authorise(ex *Exchange) policies.Decision
 }
 
 func refuse(d Deps, ex *Exchange, sub, cs, en string) *Reply {

@@ -58,7 +58,9 @@ func (u *cacheUpstream) CanonicalRequest(ex *Exchange) ([]byte, error) {
 
 func (u *cacheUpstream) Storable(r *Reply) bool { return r.Status == 200 && r.UpstreamStatus == "OK" }
 
-func (u *cacheUpstream) Unavailable(r *Reply) bool { return r.UpstreamStatus == "CHYBA/NENI K DISPOZICI" }
+func (u *cacheUpstream) Unavailable(r *Reply) bool {
+	return r.UpstreamStatus == "CHYBA/NENI K DISPOZICI"
+}
 
 func (u *cacheUpstream) Refresh(ex *Exchange, body []byte) []byte {
 	s := string(body)

@@ -29,9 +29,9 @@ func Route(d Deps) Middleware {
 					fmt.Sprintf("služba %s/%s není v katalogu konektoru", ex.Upstream, ex.Code),
 					fmt.Sprintf("service %s/%s is not in konektor's catalogue", ex.Upstream, ex.Code))
 			}
-			if ex.Envelope.Version != soap.V11 && ex.Upstream == "iszr" {
+			if ex.Envelope.Version != soap.V11 && (ex.Upstream == "iszr" || ex.Upstream == "isds" || ex.Upstream == "cuzk") {
 				return nil, fault.New(fault.BadRequest, "soap-version",
-					"služby eGON používají SOAP 1.1", "eGON services use SOAP 1.1")
+					"tato služba používá SOAP 1.1", "this service uses SOAP 1.1")
 			}
 			if ex.Envelope.Payload != e.Request {
 				return nil, fault.New(fault.BadRequest, "wrong-operation",
@@ -41,7 +41,7 @@ func Route(d Deps) Middleware {
 						e.Code, e.Request.Local, e.Request.Space, qn(ex.Envelope.Payload.Space, ex.Envelope.Payload.Local)))
 			}
 			action, _ := soap.Action(ex.ContentType, ex.SOAPAction)
-			if action != "" && !soap.ActionMatches(action, e.Operation) {
+			if action != "" && !soap.ActionMatches(action, e.SOAPAction()) {
 				return nil, fault.New(fault.BadRequest, "soapaction-mismatch",
 					fmt.Sprintf("SOAPAction %q neodpovídá operaci %s v těle zprávy", action, e.Operation),
 					fmt.Sprintf("SOAPAction %q does not match operation %s in the body", action, e.Operation))
