@@ -51,6 +51,9 @@ func Entries() []*catalogue.Entry {
 		}
 		e := &catalogue.Entry{Upstream: UpstreamName, Code: op.Service, Operation: op.Name,
 			Request: op.Request, Response: op.Response, SideEffect: catalogue.Read, Cache: catalogue.CacheNever}
+		if action := op.Action[strings.LastIndexAny(op.Action, "/#:")+1:]; action != op.Name {
+			e.Action = action // najdiListinuVeSbirceListin's SOAPAction names najdiListinu
+		}
 		switch {
 		case op.Service == contract.Sestavy && (strings.HasPrefix(op.Name, "generuj") || op.Name == "vratSestavu"):
 			e.SideEffect = catalogue.Paid

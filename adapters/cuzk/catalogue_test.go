@@ -60,3 +60,32 @@ func TestEntries(t *testing.T) {
 		t.Error("an element of another namespace matched")
 	}
 }
+
+func TestEntriesAction(t *testing.T) {
+	withAction := 0
+	for _, e := range cuzk.Entries() {
+		op, ok := wsdl.Lookup(e.Code, e.Operation)
+		if !ok {
+			t.Fatalf("%s/%s: no operation", e.Code, e.Operation)
+		}
+		if !soapActionEndsIn(op.Action, e.SOAPAction()) {
+			t.Errorf("%s/%s: catalogue SOAPAction %q is not the end of the official %q", e.Code, e.Operation, e.SOAPAction(), op.Action)
+		}
+		if e.Action != "" {
+			withAction++
+		}
+	}
+	op, _ := wsdl.Lookup("vyhledat", "najdiListinuVeSbirceListin")
+	e, _ := cuzk.EntryFor("vyhledat", op.Request)
+	if e.SOAPAction() != "najdiListinu" {
+		t.Errorf("najdiListinuVeSbirceListin SOAPAction = %q, want najdiListinu", e.SOAPAction())
+	}
+	if withAction == 0 {
+		t.Error("no entry sets Action")
+	}
+}
+
+func soapActionEndsIn(official, action string) bool {
+	n := len(official) - len(action)
+	return n > 0 && official[n:] == action && (official[n-1] == '/' || official[n-1] == '#' || official[n-1] == ':')
+}

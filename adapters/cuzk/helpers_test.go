@@ -150,7 +150,7 @@ func newEnv(t *testing.T, s setup) *env {
 		Node:   relay.NewNode(relay.Options{Name: "cuzk", Base: srv.URL, Timeout: 10 * time.Second}),
 		Policy: func() cuzk.Policy { return policies.Demo() },
 		Credentials: cuzk.PolicySecrets{Policy: func() cuzk.Policy { return policies.Demo() }, Getenv: func(k string) string {
-			return map[string]string{"KONEKTOR_CUZK_DEMO_PASSWORD": paidPassword, "KONEKTOR_CUZK_DEMO_FREE_PASSWORD": freePassword}[k]
+			return map[string]string{"KONEKTOR_SECRET_CUZK_DEMO": paidPassword, "KONEKTOR_SECRET_CUZK_DEMO_FREE": freePassword}[k]
 		}},
 		AccountTypes: map[string]cuzk.AccountType{"DEMO-WSDP": cuzk.Paying, "DEMO-WSDP-FREE": cuzk.Free},
 		Waiter:       e.waiter,

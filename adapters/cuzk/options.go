@@ -103,8 +103,8 @@ type Options struct {
 	Policy func() Policy
 	// Credentials give the accounts' passwords.
 	Credentials Credentials
-	// AccountTypes are the types of the accounts by name; an account not
-	// listed is Free.
+	// AccountTypes are the types of the accounts by name, for accounts
+	// whose policy entry names no type; an account in neither is Free.
 	AccountTypes map[string]AccountType
 	// Waiter waits for report spacing and busy backoff; nil = a timer.
 	Waiter Waiter

@@ -10,6 +10,7 @@ import (
 	"konektor/gateway/clients"
 	"konektor/gateway/pipeline"
 	"konektor/internal/xsdcheck"
+	"konektor/policies"
 	wsdl "konektor/wsdl/cuzk"
 )
 
@@ -133,8 +134,16 @@ func TestDescribe(t *testing.T) {
 // TestAuthorise covers the regional policy and ČÚZK's account-type rules,
 // each refused before anything is sent, in the answer ČÚZK would give.
 func TestAuthorise(t *testing.T) {
-	verifying := func(o *cuzk.Options) { o.AccountTypes = map[string]cuzk.AccountType{"DEMO-WSDP": cuzk.Verifying} }
-	free := func(o *cuzk.Options) { o.AccountTypes = map[string]cuzk.AccountType{"DEMO-WSDP": cuzk.Free} }
+	verifying := func(o *cuzk.Options) { o.Policy = demoWithType(t, "verifying") }
+	free := func(o *cuzk.Options) { o.Policy = demoWithType(t, "free") }
+	// Without a type in the policy, Options.AccountTypes decides; an
+	// account in neither is free.
+	untypedFree := func(o *cuzk.Options) { o.Policy = demoWithType(t, ""); o.AccountTypes = nil }
+	untypedPaying := func(o *cuzk.Options) {
+		o.Policy = demoWithType(t, "")
+		o.AccountTypes = map[string]cuzk.AccountType{"DEMO-WSDP": cuzk.Paying}
+	}
+	typedOverOptions := func(o *cuzk.Options) { o.AccountTypes = map[string]cuzk.AccountType{"DEMO-WSDP": cuzk.Free} }
 	gen := func(inner string) string {
 		return req("sestavy", "GenerujLVRequest", "<v:lvId>"+sim.SampleLV+"</v:lvId>"+inner)
 	}
@@ -151,6 +160,9 @@ func TestAuthorise(t *testing.T) {
 		{name: "other-ais-may-search", client: client999003, service: "vyhledat", payload: najdiParcelu},
 		{name: "other-ais-has-no-ctios", client: client999003, service: "ctios", payload: req("ctios", "CtiOsRequest", "<v:pOSIdent>x</v:pOSIdent>"), kod: "207"},
 		{name: "free-without-cislo-jednaci", options: free, client: client999002, service: "sestavy", payload: gen("<v:format>pdf</v:format>"), kod: "118"},
+		{name: "untyped-defaults-to-free", options: untypedFree, client: client999002, service: "sestavy", payload: gen("<v:format>pdf</v:format>"), kod: "118"},
+		{name: "untyped-from-options", options: untypedPaying, client: client999002, service: "sestavy", payload: gen("<v:format>pdf</v:format>")},
+		{name: "policy-type-wins-over-options", options: typedOverOptions, client: client999002, service: "sestavy", payload: gen("<v:format>pdf</v:format>")},
 		{name: "free-without-ucel", options: free, client: client999002, service: "sestavy", payload: gen("<v:format>pdf</v:format><v:cisloJednaci>X</v:cisloJednaci>"), kod: "119"},
 		{name: "free-complete", options: free, client: client999002, service: "sestavy", payload: gen("<v:format>pdf</v:format><v:cisloJednaci>X</v:cisloJednaci><v:ucelKod>1</v:ucelKod>")},
 		{name: "free-searches-freely", options: free, client: client999002, service: "vyhledat", payload: najdiParcelu},
@@ -242,4 +254,23 @@ func TestUpstreamStatus(t *testing.T) {
 			}
 		})
 	}
+}
+
+// demoWithType is the demo policy with DEMO-WSDP of the given type ("" =
+// no type).
+func demoWithType(t *testing.T, typ string) func() cuzk.Policy {
+	t.Helper()
+	repl := "    type: " + typ + "\n"
+	if typ == "" {
+		repl = ""
+	}
+	y := strings.Replace(string(policies.DemoYAML()), "    type: paying\n", repl, 1)
+	if y == string(policies.DemoYAML()) && typ != "paying" {
+		t.Fatal("the demo policy has no paying account to change")
+	}
+	s, err := policies.LoadYAML(strings.NewReader(y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func() cuzk.Policy { return s }
 }

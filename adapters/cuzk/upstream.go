@@ -193,6 +193,19 @@ var verifyingReports = map[string]bool{"generujLV": true, "generujLVPresObjekty"
 	"generujLVZjednodusene": true, "generujEvidenciPravProOsobu": true, "vypisUctu": true,
 	"generujVystupZeSbirkyListin": true, "generujMapu": true, "seznamSestav": true, "vratSestavu": true, "smazSestavu": true}
 
+// accountType returns the type of an account: its policy entry's type,
+// else Options.AccountTypes, else Free.
+func (u *Upstream) accountType(acct string) AccountType {
+	if pol := u.policy(); pol != nil {
+		if a, ok := pol.CadastreAccountOf(acct); ok && a.Type != "" {
+			if t, ok := ParseAccountType(a.Type); ok {
+				return t
+			}
+		}
+	}
+	return u.types[acct]
+}
+
 // typeRule applies the rules of the account's type to the call: the
 // WSDP sub-code and reason of a refusal, or "".
 func (u *Upstream) typeRule(ex *pipeline.Exchange, acct string) (sub, cs, en string) {
@@ -200,7 +213,7 @@ func (u *Upstream) typeRule(ex *pipeline.Exchange, acct string) (sub, cs, en str
 	if err != nil {
 		return SubNoRights, "parametry požadavku nelze přečíst", "the request's parameters cannot be read"
 	}
-	typ := u.types[acct]
+	typ := u.accountType(acct)
 	op := ex.Entry.Operation
 	report := strings.HasPrefix(op, "generuj")
 	switch typ {
