@@ -1,6 +1,10 @@
 package policies
 
-import "strings"
+import (
+	"strings"
+
+	"konektor/wsdl/isds"
+)
 
 // Code syntax of the identifiers the policy speaks (iszr-rpp note §4.1,
 // RegTypy). The checks are hand-written, not regular expressions: the RPP
@@ -115,19 +119,9 @@ func validLevel(s string) bool {
 	return s == LevelRead || s == LevelReadHistory || s == LevelWrite
 }
 
-// validBox reports whether s is a data box id (dbID): 7 characters [0-9a-z].
-func validBox(s string) bool {
-	if len(s) != 7 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if (c < '0' || c > '9') && (c < 'a' || c > 'z') {
-			return false
-		}
-	}
-	return true
-}
+// validBox reports whether s is a data box id (dbID): 7 characters
+// [a-z2-9] whose last is the check character ISDS computes.
+func validBox(s string) bool { return isds.ValidBoxID(s) }
 
 // validOperation reports whether s names an operation of a regional
 // service: "*" or a word of letters, digits, '_', '-', '.'.

@@ -41,7 +41,7 @@
 //	limits:     [{agenda: A343, role: CR1001, service: E278, max: 100}]
 //	records:    [{ais: "999002", ovms: ["00231401"], operations: ["*"]}]
 //	archive:    [{ais: "999002", ovms: ["00231401"], operations: [ingest]}]
-//	dataBoxes:  [{ais: "999002", ovm: "00231401", box: abc1234, privileges: [PRIVIL_VIEW_INFO]}]
+//	dataBoxes:  [{ais: "999002", ovm: "00231401", box: mstdemd, privileges: [PRIVIL_VIEW_INFO]}]
 //	cadastre:   [{account: WSDP-1, secret: env:WSDP_PASSWORD, ais: ["999002"],
 //	              ovms: ["00231401"], services: [vyhledat, sestavy], paid: true}]
 //

@@ -191,6 +191,9 @@ type CadastreAccount struct {
 	Services []string `yaml:"services"`
 	// Paid allows operations that charge the account (sestavy).
 	Paid bool `yaml:"paid"`
+	// Type is ČÚZK's account type, which decides what report requests
+	// must carry: free (bezúplatný, the default), paying or verifying.
+	Type string `yaml:"type"`
 }
 
 // Merge appends o's entries to m. Settings of o win where set.

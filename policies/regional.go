@@ -234,3 +234,15 @@ func (s *Snapshot) CadastreAccountOf(name string) (CadastreAccount, bool) {
 	c.AIS, c.OVMs, c.Services = slices.Clone(c.AIS), slices.Clone(c.OVMs), slices.Clone(c.Services)
 	return c, true
 }
+
+// CadastreAccounts returns every cadastre account of the policy, sorted by
+// name (e.g. for the sandbox to create them).
+func (s *Snapshot) CadastreAccounts() []CadastreAccount {
+	out := make([]CadastreAccount, 0, len(s.regional.accounts))
+	for name := range s.regional.accounts {
+		a, _ := s.CadastreAccountOf(name)
+		out = append(out, a)
+	}
+	slices.SortFunc(out, func(a, b CadastreAccount) int { return strings.Compare(a.Account, b.Account) })
+	return out
+}

@@ -45,12 +45,12 @@ func TestDecideDataBox(t *testing.T) {
 		permit bool
 		text   string
 	}{
-		{"send", DataBoxRequest{AIS: "999002", OVM: "12345678", Box: "abc1234", Need: PrivCreateDM}, true, "PRIVIL_READ_ALL+PRIVIL_CREATE_DM"},
-		{"list-and-read", DataBoxRequest{AIS: "999002", OVM: "12345678", Box: "abc1234", Need: PrivViewInfo | PrivReadAll}, true, ""},
-		{"no-privilege-needed", DataBoxRequest{AIS: "999003", OVM: "87654321", Box: "xyz9876"}, true, ""},
-		{"missing-privilege", DataBoxRequest{AIS: "999003", OVM: "87654321", Box: "xyz9876", Need: PrivCreateDM | PrivViewInfo}, false, "nemá v datové schránce xyz9876 oprávnění PRIVIL_CREATE_DM"},
-		{"foreign-box", DataBoxRequest{AIS: "999003", OVM: "87654321", Box: "abc1234", Need: PrivViewInfo}, false, "nesmí za OVM 87654321 používat datovou schránku abc1234"},
-		{"box-for-other-ovm", DataBoxRequest{AIS: "999002", OVM: "87654321", Box: "abc1234", Need: PrivViewInfo}, false, "nesmí"},
+		{"send", DataBoxRequest{AIS: "999002", OVM: "12345678", Box: "mstdemd", Need: PrivCreateDM}, true, "PRIVIL_READ_ALL+PRIVIL_CREATE_DM"},
+		{"list-and-read", DataBoxRequest{AIS: "999002", OVM: "12345678", Box: "mstdemd", Need: PrivViewInfo | PrivReadAll}, true, ""},
+		{"no-privilege-needed", DataBoxRequest{AIS: "999003", OVM: "87654321", Box: "kraj2xd"}, true, ""},
+		{"missing-privilege", DataBoxRequest{AIS: "999003", OVM: "87654321", Box: "kraj2xd", Need: PrivCreateDM | PrivViewInfo}, false, "nemá v datové schránce kraj2xd oprávnění PRIVIL_CREATE_DM"},
+		{"foreign-box", DataBoxRequest{AIS: "999003", OVM: "87654321", Box: "mstdemd", Need: PrivViewInfo}, false, "nesmí za OVM 87654321 používat datovou schránku mstdemd"},
+		{"box-for-other-ovm", DataBoxRequest{AIS: "999002", OVM: "87654321", Box: "mstdemd", Need: PrivViewInfo}, false, "nesmí"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -94,12 +94,15 @@ func TestDecideCadastre(t *testing.T) {
 		})
 	}
 	a, ok := s.CadastreAccountOf("DEMO-WSDP")
-	if !ok || a.Secret != "env:KONEKTOR_CUZK_DEMO_PASSWORD" {
+	if !ok || a.Secret != "env:KONEKTOR_SECRET_CUZK_DEMO" {
 		t.Errorf("CadastreAccountOf = %+v, %v", a, ok)
 	}
 	a.Services[0] = "changed"
 	if b, _ := s.CadastreAccountOf("DEMO-WSDP"); b.Services[0] == "changed" {
 		t.Error("CadastreAccountOf exposes the snapshot's slices")
+	}
+	if all := s.CadastreAccounts(); len(all) != 2 || all[0].Account != "DEMO-WSDP" || all[0].Type != "paying" || all[1].Type != "free" {
+		t.Errorf("CadastreAccounts = %+v", all)
 	}
 	if _, ok := s.CadastreAccountOf("nobody"); ok {
 		t.Error("unknown account found")

@@ -308,6 +308,11 @@ func (m *Model) validateRegional(p *problems) {
 			p.add("%s.account: %q is listed twice", at, c.Account)
 		}
 		accounts[c.Account] = true
+		switch c.Type {
+		case "", "free", "paying", "verifying":
+		default:
+			p.add("%s.type: %q is not free, paying or verifying", at, c.Type)
+		}
 		if c.Secret != "" && !strings.HasPrefix(c.Secret, "env:") && !strings.HasPrefix(c.Secret, "file:") {
 			p.add("%s.secret: must be a reference (env:NAME or file:PATH), never the credential itself", at)
 		}

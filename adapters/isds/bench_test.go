@@ -36,8 +36,8 @@ func BenchmarkRelay(b *testing.B) {
 			for b.Loop() {
 				x := exchange(b, "999002", c.svc, c.op, c.inner)
 				r := run(b, a, x)
-				if r.UpstreamStatus != "ISDS 0000" || (strings.HasPrefix(c.op, "Signed") && !strings.Contains(r.Reason, "valid=true")) {
-					b.Fatalf("%s %s", r.UpstreamStatus, r.Reason)
+				if r.UpstreamStatus != "ISDS 0000" || (strings.HasPrefix(c.op, "Signed") && !strings.Contains(r.Evidence, "valid=true")) {
+					b.Fatalf("%s %s", r.UpstreamStatus, r.Evidence)
 				}
 			}
 		})

@@ -82,7 +82,7 @@ func TestThroughThePipeline(t *testing.T) {
 	}
 	id := field(r.Body, "dmID")
 	r = call("999002", "dz", `""`, "SignedSentMessageDownload", "<v:dmID>"+id+"</v:dmID>")
-	if got := rec.last(); got.Outcome != pipeline.OutcomeOK || !strings.Contains(got.Reason, "dmID="+id) || !strings.Contains(got.Reason, "valid=true") {
+	if got := rec.last(); got.Outcome != pipeline.OutcomeOK || !strings.Contains(got.Evidence, "dmID="+id) || !strings.Contains(got.Evidence, "valid=true") {
 		t.Fatalf("download evidence in the access log: %+v", got)
 	}
 

@@ -291,7 +291,7 @@ func (a *Adapter) reply(ex *pipeline.Exchange, acc *account, op string, resp *re
 			"the message is for the addressee's own hands and the AIS lacks PRIVIL_READ_ALL")
 	}
 	if ev.DmID != "" || signed[op] {
-		r.Reason = ev.String()
+		r.Evidence = ev.String()
 	}
 	return r
 }

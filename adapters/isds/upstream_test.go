@@ -93,10 +93,10 @@ func TestRelay(t *testing.T) {
 	// The sent message as a ZFO: evidence with the verification result.
 	r = run(t, a, exchange(t, "999002", "dz", "SignedSentMessageDownload", "<v:dmID>"+id+"</v:dmID>"))
 	want := "isds SignedSentMessageDownload dmID=" + id + " box=mstdemd zfo=sent sender=mstdemd recipient=firma2x signature=valid chain=trusted dmHash=match timestamp=valid valid=true"
-	if r.Reason != want {
-		t.Fatalf("evidence\n got %s\nwant %s", r.Reason, want)
+	if r.Evidence != want {
+		t.Fatalf("evidence\n got %s\nwant %s", r.Evidence, want)
 	}
-	if strings.Contains(r.Reason, "Výzva") {
+	if strings.Contains(r.Evidence, "Výzva") {
 		t.Error("evidence carries content")
 	}
 	// The region's client logs in with its box's name and password.
@@ -228,8 +228,8 @@ func TestPersonalDeliveryWithheld(t *testing.T) {
 		}
 	}
 	r := run(t, a, exchange(t, "999002", "dz", "SignedMessageDownload", "<v:dmID>"+own+"</v:dmID>"))
-	if r.Outcome != pipeline.OutcomeOK || !strings.Contains(r.Reason, "valid=true") {
-		t.Errorf("a client with PRIVIL_READ_ALL: %s %s", r.Outcome, r.Reason)
+	if r.Outcome != pipeline.OutcomeOK || !strings.Contains(r.Evidence, "valid=true") {
+		t.Errorf("a client with PRIVIL_READ_ALL: %s %s", r.Outcome, r.Evidence)
 	}
 	if _, err := base64.StdEncoding.DecodeString(field(r.Body, "dmSignature")); err != nil {
 		t.Error("the ZFO is not passed on")

@@ -34,6 +34,8 @@ func rootCmd() *cobra.Command {
 		auditCmd(),
 		policyCmd(),
 		xmlCmd(),
+		cuzkCmd(),
+		zfoCmd(),
 	}
 	root.AddCommand(commands...)
 	return root

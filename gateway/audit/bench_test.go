@@ -3,7 +3,9 @@ package audit
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -11,6 +13,8 @@ import (
 
 	"konektor/internal/store"
 	"konektor/internal/store/postgres/pgtest"
+	"konektor/internal/store/sqlite"
+	"konektor/internal/store/storetest"
 )
 
 // recorders is how many goroutines call Record at once in BenchmarkRecord.
@@ -33,17 +37,72 @@ func BenchmarkRecord(b *testing.B) {
 	}
 }
 
+// BenchmarkRecordLargeLog appends to a log that already holds a million
+// entries (the SQLite file of the query benchmark: KONEKTOR_BENCH_DB, see
+// internal/store/sqlite), where every index insert lands in a deep b-tree.
+// Skipped unless KONEKTOR_BENCH_DB is set.
+func BenchmarkRecordLargeLog(b *testing.B) {
+	path := os.Getenv("KONEKTOR_BENCH_DB")
+	if path == "" {
+		b.Skip("KONEKTOR_BENCH_DB is not set")
+	}
+	s, err := sqlite.Open(context.Background(), path, zap.NewNop())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.SeedBench(b, s, 1_000_000)
+	for _, delay := range []time.Duration{0, 500 * time.Microsecond} {
+		b.Run(fmt.Sprintf("sqlite-1M/max-delay=%s", delay), func(b *testing.B) { benchRecordVaried(b, s, delay) })
+	}
+}
+
+// BenchmarkRecordLargeLogPostgres is BenchmarkRecordLargeLog on
+// PostgreSQL: a fresh schema seeded with a million entries, then appends.
+func BenchmarkRecordLargeLogPostgres(b *testing.B) {
+	url := pgtest.NewSchema(b)
+	s := pgtest.OpenURL(b, url)
+	storetest.SeedBench(b, s, 1_000_000)
+	pgtest.Exec(b, url, "ANALYZE access_log")
+	for _, delay := range []time.Duration{0, 500 * time.Microsecond} {
+		b.Run(fmt.Sprintf("postgres-1M/max-delay=%s", delay), func(b *testing.B) { benchRecordVaried(b, s, delay) })
+	}
+}
+
+// benchRecordVaried is benchRecord with entries that differ as real ones
+// do (200 AIS, 5000 users, 200 000 subjects, times moving forward), so
+// index inserts land all over their b-trees rather than on one hot page.
+func benchRecordVaried(b *testing.B, log store.AccessLog, delay time.Duration) {
+	var n atomic.Int64
+	start := time.Now()
+	gen := func() store.AccessEntry {
+		i := n.Add(1)
+		e := exchange(0)
+		e.Time = start.Add(time.Duration(i) * time.Millisecond)
+		e.AIS = fmt.Sprintf("%d", 100000+i*13%200)
+		e.User = fmt.Sprintf("user%d", i*29%5000)
+		e.Subject = fmt.Sprintf("aifo:%032x", (i*7919)%200000)
+		e.CorrelationID = fmt.Sprintf("bench-%d", i)
+		return e
+	}
+	benchRecordGen(b, log, delay, gen)
+}
+
 func benchRecord(b *testing.B, log store.AccessLog, delay time.Duration) {
+	e := exchange(1)
+	benchRecordGen(b, log, delay, func() store.AccessEntry { return e })
+}
+
+func benchRecordGen(b *testing.B, log store.AccessLog, delay time.Duration, gen func() store.AccessEntry) {
 	h := &hookLog{AccessLog: log}
 	r := NewRecorder(h, Options{Logger: zap.NewNop(), MaxDelay: delay})
 	defer func() { _ = r.Close(context.Background()) }()
-	e := exchange(1)
 	b.SetParallelism((recorders + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := r.Record(context.Background(), e); err != nil {
+			if _, err := r.Record(context.Background(), gen()); err != nil {
 				b.Error(err)
 				return
 			}

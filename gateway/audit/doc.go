@@ -3,8 +3,14 @@
 //
 // A Recorder appends entries for the pipeline's record stage; it returns
 // only once an entry is durably stored, so an answer never leaves without
-// its log entry. Verify walks the chain and names the first bad entry.
-// Export writes a time range as JSON Lines or CSV.
+// its log entry (RecordBodies also keeps the bodies, encrypted). A
+// Checkpointer signs the chain head with the seal key every N entries or
+// T seconds and has it time-stamped (RFC 3161). Verify walks the chain and
+// names the first bad entry; VerifyLog also checks every checkpoint, its
+// time stamp and the head it states; a Monitor keeps that status cheaply
+// for the auditor's page. Export and ExportQuery write entries as JSON
+// Lines or CSV; WriteBundle and VerifyBundle make and check an offline
+// bundle. Prune applies the retention period, cutting only at checkpoints.
 //
 // # Hash chain, version 1
 //
@@ -68,7 +74,69 @@
 //
 // What the chain proves: no entry was changed, removed, inserted or moved
 // without rewriting every later entry. It cannot by itself reveal that
-// entries were cut off the end, or that the whole tail was re-hashed; for
-// that an auditor compares Report.Head with a head noted earlier (signed
-// checkpoints will publish heads).
+// entries were cut off the end, or that the whole tail was re-hashed;
+// signed checkpoints do, up to the last checkpoint.
+//
+// # Checkpoints, version 1
+//
+// A checkpoint states "entry Seq had hash Head". Its message is built like
+// an entry's, with the version "konektor-checkpoint-v1" and the pairs
+//
+//	seq           decimal
+//	head          the Hash of entry seq
+//	time          when it was made, UTC microseconds as above
+//	prev          the Hash of the previous checkpoint ("" for the first)
+//	cert_sha256   lowercase hex SHA-256 of the seal certificate (DER)
+//	algorithm     rsa-pkcs1v15-sha256 | ecdsa-sha256 | ed25519
+//
+// Hash = lowercase hex SHA-256(message). Signature: RSASSA-PKCS1-v1_5 or
+// ECDSA (ASN.1) over SHA-256(message), or Ed25519 over the message, with
+// the seal key. The RFC 3161 time stamp (TimeStampToken, DER) covers
+// SHA-256(Signature): it proves the signature existed at the stamped time.
+// Example (TestCheckpointKnownAnswer): seq 10, head "ab", time
+// 2025-03-14T09:26:53.589793Z, prev "", cert_sha256 "cc", algorithm
+// ecdsa-sha256 hash to
+// 2d49a6ffd9193cb1695436614d6e2048340393887fb44e70109b79a46249239b.
+//
+// VerifyLog (and VerifyBundle) report, besides the entry problems above: a
+// checkpoint whose hash or signature does not verify, or whose certificate
+// is not trusted (forged); one that does not link to the previous
+// checkpoint (removed, inserted, moved); an entry whose hash differs from
+// the head a checkpoint states (the log re-hashed); a checkpoint past the
+// last entry (entries cut off: detectable up to the last checkpoint); a
+// time stamp that does not verify against the TSA roots. Entries after the
+// last checkpoint (Report.Unsealed) can still be cut without a trace; the
+// checkpoint interval bounds how long that window stays open. Whoever
+// holds the seal key can forge checkpoints: the time stamps then show when
+// they were made.
+//
+// # Retention
+//
+// Prune cuts the log only through a checkpoint made before now-period, and
+// the store allows no other removal (its triggers check that entries are
+// removed only through the recorded start, which moves forward to a
+// checkpoint only). The first retained entry links to that checkpoint's
+// head, so the log stays verifiable from there; checkpoints are kept.
+//
+// # Stored bodies
+//
+// With store_bodies, RecordBodies keeps the request and the response as
+// sent (the sealed answer where answers are sealed), AES-256-GCM encrypted
+// in the same transaction as the entry. The additional data binds a body
+// to its entry (kind, correlation id and the entry's SHA-256 of it); the
+// key id is "k" and the first 16 hex digits of SHA-256("konektor-body-key-id"
+// NUL key), so old keys keep working after a change.
+//
+// # Offline bundle, version 1
+//
+// JSON Lines: a header {"format":"konektor-audit-bundle","version":1,
+// "created", "start", "seal_certificates":[PEM…], "tsa_roots":[PEM…]}, then
+// the log in order, {"entry":{…}} (the export record) and
+// {"checkpoint":{…}} (signature and time_stamp in base64) right after the
+// entry it covers, then {"end":{"entries":N,"checkpoints":M}}. A bundle of
+// a period starts at the checkpoint before it (start > 0: its first line
+// is that checkpoint, which the first entry links to) and ends at the
+// checkpoint after it. VerifyBundle needs no store; without trust given it
+// uses the bundle's certificates and says so (compare their fingerprints
+// with those the technology centre publishes).
 package audit

@@ -86,6 +86,9 @@ func parseFilter(v url.Values, loc *time.Location, subjects *subject.Hasher) (fi
 			continue
 		}
 		t, err := parseTime(s, loc)
+		if y := t.UTC().Year(); err == nil && (y < 1 || y > 9999) {
+			err = errors.New("year out of range")
+		}
 		if err != nil {
 			return f, badFilter(fmt.Sprintf("%s: %q není datum a čas (RRRR-MM-DD, RRRR-MM-DDTHH:MM nebo RFC 3339)", tp.param, s),
 				fmt.Sprintf("%s: %q is not a date and time (YYYY-MM-DD, YYYY-MM-DDTHH:MM or RFC 3339)", tp.param, s))

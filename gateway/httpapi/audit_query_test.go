@@ -37,6 +37,7 @@ func TestParseFilter(t *testing.T) {
 		{"bad-cursor", "after=12", store.AccessQuery{}, true},
 		{"cursor-year-out-of-range", "after=999999999999999999_1", store.AccessQuery{}, true},
 		{"bad-order", "order=random", store.AccessQuery{}, true},
+		{"year-0-in-utc", "from=0001-01-01T00:30", store.AccessQuery{}, true},
 		{"bad-subject", "subject=a+b", store.AccessQuery{}, true},
 		{"invalid-utf8", "ais=%ff", store.AccessQuery{}, true},
 		{"nul", "user=a%00b", store.AccessQuery{}, true},
@@ -92,7 +93,7 @@ func TestCursorRoundTrip(t *testing.T) {
 // filter error or returns a query every store accepts.
 func FuzzParseFilter(f *testing.F) {
 	for _, s := range []string{"", "ais=1234&from=2026-03-02T10:00", "subject=64581", "after=1772442000000000_42",
-		"order=asc&limit=10", "from=zítra", "ais=%ff", "user=a%00b", "after=-9223372036854775808_1", "to=9999-12-31T23:59:59Z"} {
+		"order=asc&limit=10", "from=zítra", "ais=%ff", "user=a%00b", "after=-9223372036854775808_1", "to=9999-12-31T23:59:59Z", "from=0001-01-01T00:00"} {
 		f.Add(s)
 	}
 	prague, _ := time.LoadLocation("Europe/Prague")

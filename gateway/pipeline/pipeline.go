@@ -87,7 +87,11 @@ type Reply struct {
 	Outcome        string // ok, denied, fault, upstream_error, unavailable
 	UpstreamStatus string
 	Reason         string
-	Sealed         bool // Body was signed with the seal key
+	// Evidence is what the upstream's signed answer proved, for the access
+	// log: identifiers and verification results, never content (e.g. an
+	// ISDS download's dmID, box and ZFO check).
+	Evidence string
+	Sealed   bool // Body was signed with the seal key
 }
 
 // Outcomes recorded in the access log and metrics.

@@ -61,6 +61,12 @@ func entry(ex *Exchange, r *Reply, latency time.Duration) store.AccessEntry {
 	if ex.Signature != nil {
 		e.Evidence = "request signed by " + ex.Signature.Signer + ", signature " + ex.Signature.SignatureID
 	}
+	if r.Evidence != "" {
+		if e.Evidence != "" {
+			e.Evidence += "; "
+		}
+		e.Evidence += r.Evidence
+	}
 	if ex.Entry != nil {
 		e.Service = ex.Entry.Name()
 	}

@@ -13,6 +13,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"konektor/adapters/isds"
 	"konektor/adapters/relay"
 	"konektor/certs"
 	"konektor/gateway/audit"
@@ -27,6 +28,7 @@ import (
 	"konektor/internal/config"
 	"konektor/internal/store"
 	"konektor/wsdl"
+	isdswsdl "konektor/wsdl/isds"
 )
 
 // Options are what Run needs besides the configuration.
@@ -98,6 +100,17 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 	if err != nil {
 		return err
 	}
+	upstreams := map[string]pipeline.Upstream{"iszr": iszrUp}
+	cz, err := addCUZK(ctx, c, o, cat, upstreams, pol, m, bm, log)
+	if err != nil {
+		return err
+	}
+	defer cz.Close(context.Background())
+	dz, err := addISDS(c, o, cat, upstreams, pol, log)
+	if err != nil {
+		return err
+	}
+	defer dz.Close(context.Background())
 	verifiers, err := buildVerifiers(c, o.Now)
 	if err != nil {
 		return err
@@ -115,7 +128,7 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 		Now: o.Now, Logger: log.Named("pipeline"),
 		Limits:    soap.Limits{MaxBytes: c.Limits.MaxBodyBytes, MaxDepth: c.Limits.MaxDepth, MaxElements: c.Limits.MaxElements, MaxAttrs: c.Limits.MaxAttrs, MaxNameLen: 256},
 		Catalogue: cat, Clients: reg,
-		Upstreams: map[string]pipeline.Upstream{"iszr": iszrUp},
+		Upstreams: upstreams,
 		Policy:    pol, Recorder: rec, Observer: m,
 		Cache: answerCache, CacheRules: cacheRules(c), CacheMetrics: cm,
 		Verifiers: verifiers, Sealer: seal,
@@ -149,12 +162,12 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 		ErrorLog:          zap.NewStdLog(log.Named("bus.http")),
 	}
 	opsSrv := &http.Server{
-		Handler: httpapi.NewOps(httpapi.OpsOptions{
+		Handler: cz.Ops(httpapi.NewOps(httpapi.OpsOptions{
 			Checks:   readiness(c, st, relayNodes, cachePing, o.Now),
 			Metrics:  m.Handler(),
 			SetReady: func(ok bool) { m.Ready.Set(b2f(ok)) },
 			Draining: draining.Load,
-		}),
+		})),
 		ReadHeaderTimeout: 5 * time.Second,
 	}
 	exportCertExpiry(c, m)
@@ -165,6 +178,8 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 		zap.Bool("sandbox", sb != nil), zap.String("data_dir", c.DataDir))
 	if o.Out != nil {
 		printBanner(o.Out, c, busURL, "http://"+opsLn.Addr().String())
+		cz.printBanner(o.Out, busURL)
+		dz.printBanner(o.Out, busURL)
 	}
 	if o.Ready != nil {
 		o.Ready(busLn.Addr().String(), opsLn.Addr().String())
@@ -225,6 +240,9 @@ func busTLS(b config.Bus) (*tls.Config, error) {
 }
 
 func wsdlSource(upstream, code, location string) ([]byte, bool) {
+	if upstream == isds.Upstream {
+		return isdswsdl.WSDLAt(code, location)
+	}
 	if upstream != "iszr" {
 		return nil, false
 	}

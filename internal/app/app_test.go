@@ -54,6 +54,8 @@ func startInstanceIn(t *testing.T, dir string, mutate func(*config.Config)) *ins
 		"KONEKTOR_BUS_ADDR=127.0.0.1:0",
 		"KONEKTOR_OPS_ADDR=127.0.0.1:0",
 		"KONEKTOR_SANDBOX_ISZR_ADDR=127.0.0.1:0",
+		"KONEKTOR_SANDBOX_CUZK_ADDR=127.0.0.1:0",
+		"KONEKTOR_SANDBOX_ISDS_ADDR=127.0.0.1:0",
 	}
 	cfg, err := config.Load("", env)
 	if err != nil {

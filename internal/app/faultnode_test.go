@@ -166,6 +166,8 @@ func startClocked(t *testing.T, dir string, clk func() time.Time, mutate func(*c
 		"KONEKTOR_BUS_ADDR=127.0.0.1:0",
 		"KONEKTOR_OPS_ADDR=127.0.0.1:0",
 		"KONEKTOR_SANDBOX_ISZR_ADDR=127.0.0.1:0",
+		"KONEKTOR_SANDBOX_CUZK_ADDR=127.0.0.1:0",
+		"KONEKTOR_SANDBOX_ISDS_ADDR=127.0.0.1:0",
 	}
 	cfg, err := config.Load("", env)
 	if err != nil {

@@ -141,6 +141,7 @@ func runKonektor(tb testing.TB, dir string, mutate func(*config.Config)) string 
 	tb.Helper()
 	c, err := config.Load("", []string{
 		"KONEKTOR_DATA_DIR=" + dir, "KONEKTOR_BUS_ADDR=127.0.0.1:0", "KONEKTOR_OPS_ADDR=127.0.0.1:0",
+		"KONEKTOR_SANDBOX_ISDS_ADDR=127.0.0.1:0",
 	})
 	if err != nil {
 		tb.Fatal(err)

@@ -34,6 +34,8 @@ type Config struct {
 	Cache      Cache      `yaml:"cache"`
 	Seal       Seal       `yaml:"seal"`
 	Signatures Signatures `yaml:"signatures"`
+	CUZK       CUZK       `yaml:"cuzk"`
+	ISDS       ISDS       `yaml:"isds"`
 }
 
 // Cache configures answer caching. Redis is used when redis_url is set,
@@ -119,6 +121,8 @@ type Node struct {
 // Sandbox configures the in-process sandboxes.
 type Sandbox struct {
 	ISZRAddr string        `yaml:"iszr_addr"`
+	CUZKAddr string        `yaml:"cuzk_addr"` // ČÚZK sandbox (TLS), when cuzk.nodes is empty
+	ISDSAddr string        `yaml:"isds_addr"` // ISDS sandbox (TLS) and its TSA at /tsa, when no isds url is set
 	Faults   SandboxFaults `yaml:"faults"`
 }
 
@@ -215,7 +219,9 @@ func Default() Config {
 			Retry:   Retry{Attempts: 2, BaseDelay: Duration(100 * time.Millisecond), MaxDelay: Duration(2 * time.Second)},
 		}},
 		Cache:      Cache{Enabled: true, MaxBytes: 64 << 20, MaxEntryBytes: 1 << 20, RedisPrefix: "konektor:cache:"},
-		Sandbox:    Sandbox{ISZRAddr: "127.0.0.1:8444"},
+		Sandbox:    Sandbox{ISZRAddr: "127.0.0.1:8444", CUZKAddr: "127.0.0.1:8445", ISDSAddr: "127.0.0.1:8446"},
+		CUZK:       cuzkDefaults(),
+		ISDS:       isdsDefaults(),
 		Audit:      Audit{MaxBatch: 512},
 		Policy:     Policy{Watch: Duration(5 * time.Second)},
 		Seal:       Seal{TTL: Duration(5 * time.Minute)},

@@ -21,7 +21,7 @@ func applyEnv(c *Config, env []string) []string {
 	vars := map[string]string{}
 	for _, kv := range env {
 		k, v, ok := strings.Cut(kv, "=")
-		if ok && strings.HasPrefix(k, EnvPrefix) && !ignoredEnv[k] {
+		if ok && strings.HasPrefix(k, EnvPrefix) && !ignoredEnv[k] && !strings.HasPrefix(k, SecretEnvPrefix) {
 			vars[k] = v
 		}
 	}
@@ -44,6 +44,11 @@ func applyEnv(c *Config, env []string) []string {
 	}
 	return problems
 }
+
+// SecretEnvPrefix starts variables that hold secrets the policy references
+// (e.g. a ČÚZK account's password as env:KONEKTOR_SECRET_CUZK_DEMO); they
+// are not configuration keys and are never read into the configuration.
+const SecretEnvPrefix = EnvPrefix + "SECRET_"
 
 // ignoredEnv are KONEKTOR_ variables that are not configuration keys
 // (test settings read by the test suites).

@@ -26,6 +26,8 @@ func (c *Config) Validate() []string {
 		addr("sandbox.iszr_addr", c.Sandbox.ISZRAddr)
 	}
 	p = append(p, c.Sandbox.Faults.validate()...)
+	p = append(p, c.validateCUZK()...)
+	p = append(p, c.validateISDS()...)
 	if c.Bus.Addr != "" && c.Bus.Addr == c.Ops.Addr && !strings.HasSuffix(c.Bus.Addr, ":0") {
 		add("ops.addr: must differ from bus.addr (%s)", c.Bus.Addr)
 	}
