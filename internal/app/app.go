@@ -28,6 +28,7 @@ import (
 	"konektor/internal/config"
 	"konektor/internal/store"
 	"konektor/wsdl"
+	cuzkwsdl "konektor/wsdl/cuzk"
 	isdswsdl "konektor/wsdl/isds"
 )
 
@@ -163,7 +164,7 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 	}
 	opsSrv := &http.Server{
 		Handler: cz.Ops(httpapi.NewOps(httpapi.OpsOptions{
-			Checks:   readiness(c, st, relayNodes, cachePing, o.Now),
+			Checks:   readiness(c, st, upstreamNodes(relayNodes, cz, dz), cachePing, o.Now),
 			Metrics:  m.Handler(),
 			SetReady: func(ok bool) { m.Ready.Set(b2f(ok)) },
 			Draining: draining.Load,
@@ -243,19 +244,42 @@ func wsdlSource(upstream, code, location string) ([]byte, bool) {
 	if upstream == isds.Upstream {
 		return isdswsdl.WSDLAt(code, location)
 	}
+	if upstream == "cuzk" {
+		return cuzkwsdl.WSDLAt(code, location)
+	}
 	if upstream != "iszr" {
 		return nil, false
 	}
 	return wsdl.ISZRAt(code, location)
 }
 
-func readiness(c config.Config, st store.Store, nodes []*relay.Node, cachePing func(context.Context) error, now func() time.Time) []httpapi.Check {
+// upstreamNodes lists every upstream node /readyz checks, named by upstream.
+func upstreamNodes(iszrNodes []*relay.Node, cz *CUZK, dz *ISDS) map[string][]*relay.Node {
+	m := map[string][]*relay.Node{"iszr": iszrNodes}
+	if cz != nil && cz.Node != nil {
+		m["cuzk"] = []*relay.Node{cz.Node}
+	}
+	if dz != nil && len(dz.Nodes) > 0 {
+		m["isds"] = dz.Nodes
+	}
+	return m
+}
+
+func readiness(c config.Config, st store.Store, nodes map[string][]*relay.Node, cachePing func(context.Context) error, now func() time.Time) []httpapi.Check {
 	checks := []httpapi.Check{{Name: "store", Run: st.Ping}}
 	if cachePing != nil {
 		checks = append(checks, httpapi.Check{Name: "cache", Run: cachePing})
 	}
-	for _, n := range nodes {
-		checks = append(checks, httpapi.Check{Name: "upstream:iszr:" + n.Name, Run: func(ctx context.Context) error { return n.Reachable(ctx) }})
+	for _, up := range []string{"iszr", "cuzk", "isds"} {
+		seen := map[string]bool{}
+		for _, n := range nodes[up] {
+			name := "upstream:" + up + ":" + n.Name
+			if seen[n.Base] { // several ISDS accounts may share one endpoint
+				continue
+			}
+			seen[n.Base] = true
+			checks = append(checks, httpapi.Check{Name: name, Run: func(ctx context.Context) error { return n.Reachable(ctx) }})
+		}
 	}
 	checks = append(checks, httpapi.Check{Name: "certificates", Warn: true, Run: func(context.Context) error {
 		return certExpiryWarning(c, now())

@@ -14,7 +14,12 @@ import (
 
 	"konektor/adapters/iszr/sim"
 	"konektor/certs"
+	"konektor/gateway/breaker"
+	"konektor/gateway/catalogue"
+	"konektor/gateway/metrics"
+	"konektor/gateway/pipeline"
 	"konektor/internal/config"
+	"konektor/policies"
 )
 
 // UpstreamCN is the CN of konektor's own upstream identity in the dev PKI;
@@ -106,6 +111,35 @@ func RunSandboxes(ctx context.Context, c config.Config, o Options) error {
 		fmt.Fprintf(o.Out, "sandbox ISZR: %s/{kód služby / service code}  (mTLS, CA %s)\n", sb.ISZRURL, certs.DevPKIPaths(c.PKIDir()).CA)
 		fmt.Fprintf(o.Out, "řízení poruch / fault control: %s%s (GET, POST JSON, DELETE; jen operátoři / operators only: sandbox.faults.operators)\n",
 			strings.TrimSuffix(sb.ISZRURL, "/publikace"), sim.ControlPath)
+	}
+	// The ČÚZK and ISDS sandboxes start with their adapters when no real
+	// service is configured; the adapters themselves are not used here.
+	cat, err := catalogue.Load()
+	if err != nil {
+		return err
+	}
+	holder, err := policies.NewHolder(pol, policies.HolderOptions{Logger: o.Logger})
+	if err != nil {
+		return err
+	}
+	ups := map[string]pipeline.Upstream{}
+	cz, err := addCUZK(ctx, c, o, cat, ups, holder, metrics.New(), breaker.NewMetrics(), o.Logger)
+	if err != nil {
+		return err
+	}
+	defer cz.Close(context.Background())
+	dz, err := addISDS(c, o, cat, ups, holder, o.Logger)
+	if err != nil {
+		return err
+	}
+	defer dz.Close(context.Background())
+	if o.Out != nil {
+		if cz.Sandbox != nil {
+			fmt.Fprintf(o.Out, "sandbox ČÚZK: %s  (TLS, CA %s)\n", cz.URL, certs.DevPKIPaths(c.PKIDir()).CA)
+		}
+		if dz.Sandbox != nil {
+			fmt.Fprintf(o.Out, "sandbox ISDS: %s  (TLS, TSA %s)\n", dz.URL, dz.TSAURL)
+		}
 	}
 	if o.Ready != nil {
 		o.Ready(strings.TrimSuffix(strings.TrimPrefix(sb.ISZRURL, "https://"), "/publikace"), "")
