@@ -10,10 +10,11 @@ import (
 )
 
 // QueryAccess returns one page of the entries q selects. See
-// store.AccessQuerier. The time, AIS, OVM, agenda, user and subject
-// filters have indexes that also yield the (time, seq) order, so a page
-// costs O(page) row reads however deep it is; the other filters are
-// checked while walking an index, in proportion to how rare their value is.
+// store.AccessQuerier. The time, upstream, outcome, AIS, OVM, agenda, user
+// and subject filters have indexes that also yield the (time, seq) order,
+// so a page costs O(page) row reads however deep it is; role, service and
+// purpose are checked while walking an index, at a cost in proportion to
+// how rare their value is.
 func (s *Store) QueryAccess(ctx context.Context, q store.AccessQuery) ([]store.AccessEntry, error) {
 	q, err := store.NormalizeQuery(q)
 	if err != nil {

@@ -11,10 +11,11 @@ import (
 )
 
 // QueryAccess returns one page of the entries q selects. See
-// store.AccessQuerier. The time, AIS, OVM, agenda, user and subject
-// filters have indexes that also yield the (time, seq) order, so a page
-// costs O(page) row reads however deep it is; the other filters are
-// checked while walking an index, in proportion to how rare their value is.
+// store.AccessQuerier. The time, upstream, outcome, AIS, OVM, agenda, user
+// and subject filters have indexes that also yield the (time, seq) order,
+// so a page costs O(page) row reads however deep it is; role, service and
+// purpose are checked while walking an index, at a cost in proportion to
+// how rare their value is.
 func (s *Store) QueryAccess(ctx context.Context, q store.AccessQuery) ([]store.AccessEntry, error) {
 	q, err := store.NormalizeQuery(q)
 	if err != nil {
@@ -56,13 +57,30 @@ func querySQL(q store.AccessQuery) (string, []any) {
 	if !q.To.IsZero() {
 		add("received_at_us < ?", q.To.UnixMicro())
 	}
+	// SQLite has no statistics unless ANALYZE ran: name the index to walk.
+	// The most selective filter given drives; the others are written as
+	// "+col" so that the planner cannot pick their (less selective) index.
+	driving := ""
+	for _, f := range []struct{ col, v string }{
+		{"subject", q.Subject}, {"user_name", q.User}, {"ais", q.AIS}, {"ovm", q.OVM},
+		{"agenda", q.Agenda}, {"outcome", q.Outcome}, {"upstream", q.Upstream},
+	} {
+		if f.v != "" {
+			driving = f.col
+			break
+		}
+	}
 	for _, f := range []struct{ col, v string }{
 		{"upstream", q.Upstream}, {"service", q.Service}, {"ais", q.AIS}, {"ovm", q.OVM},
 		{"agenda", q.Agenda}, {"role", q.Role}, {"user_name", q.User}, {"outcome", q.Outcome},
 		{"subject", q.Subject},
 	} {
-		if f.v != "" {
+		switch {
+		case f.v == "":
+		case f.col == driving:
 			add(f.col+" = ?", f.v)
+		default:
+			add("+"+f.col+" = ?", f.v)
 		}
 	}
 	if q.Purpose != "" {

@@ -30,15 +30,6 @@ const busyTimeout = 10 * time.Second
 // readers is the size of the read-only connection pool.
 const readers = 4
 
-// Page caches (SQLite's default is 2 MiB per connection): the writer
-// inserts into six search indexes, whose leaves for subjects and users are
-// all over their b-trees once the log is large; with the default cache
-// every such insert reads its pages again.
-const (
-	writerCacheKiB = 64 << 10
-	readerCacheKiB = 16 << 10
-)
-
 // Store is the SQLite store. It is safe for concurrent use.
 type Store struct {
 	w      *sql.DB // exactly one connection: the single writer
@@ -69,8 +60,6 @@ func Open(ctx context.Context, path string, logger *zap.Logger) (*Store, error) 
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", fmt.Sprintf("cache_size(%d)", -writerCacheKiB))
-	q.Add("_pragma", "page_size(1024)")
 	q.Set("_txlock", "immediate")
 	w, err := sql.Open("sqlite", path+"?"+q.Encode())
 	if err != nil {
@@ -98,7 +87,6 @@ func Open(ctx context.Context, path string, logger *zap.Logger) (*Store, error) 
 	rq := url.Values{}
 	rq.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	rq.Add("_pragma", "query_only(1)")
-	rq.Add("_pragma", fmt.Sprintf("cache_size(%d)", -readerCacheKiB))
 	r, err := sql.Open("sqlite", path+"?"+rq.Encode())
 	if err != nil {
 		_ = w.Close()

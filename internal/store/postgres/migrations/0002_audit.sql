@@ -3,15 +3,16 @@
 -- and encrypted bodies.
 
 -- Searches list entries in (received_at, seq) order. Every index costs
--- appends: the selective filters have one; role, service, outcome,
--- upstream and purpose are filtered while walking the time index, which is
--- cheap for their common values.
-CREATE INDEX access_log_time    ON access_log (received_at, seq);
-CREATE INDEX access_log_ais     ON access_log (ais, received_at, seq);
-CREATE INDEX access_log_ovm     ON access_log (ovm, received_at, seq);
-CREATE INDEX access_log_agenda  ON access_log (agenda, received_at, seq);
-CREATE INDEX access_log_user    ON access_log (user_name, received_at, seq);
-CREATE INDEX access_log_subject ON access_log (subject, received_at, seq);
+-- appends; role, service and purpose have none: they are filtered while
+-- walking another index, which is cheap for their common values.
+CREATE INDEX access_log_time     ON access_log (received_at, seq);
+CREATE INDEX access_log_upstream ON access_log (upstream, received_at, seq);
+CREATE INDEX access_log_outcome  ON access_log (outcome, received_at, seq);
+CREATE INDEX access_log_ais      ON access_log (ais, received_at, seq);
+CREATE INDEX access_log_ovm      ON access_log (ovm, received_at, seq);
+CREATE INDEX access_log_agenda   ON access_log (agenda, received_at, seq);
+CREATE INDEX access_log_user     ON access_log (user_name, received_at, seq);
+CREATE INDEX access_log_subject  ON access_log (subject, received_at, seq);
 
 -- Any change to a guarded table is refused, naming the table.
 CREATE FUNCTION konektor_append_only() RETURNS trigger

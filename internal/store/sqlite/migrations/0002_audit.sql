@@ -3,16 +3,20 @@
 -- and encrypted bodies.
 
 -- Searches list entries in (received_at_us, seq) order; seq is the rowid,
--- so every index below ends in it implicitly. Every index costs appends
--- (each is another b-tree insert in the commit): the selective filters
--- have one; role, service, outcome, upstream and purpose are filtered
--- while walking the time index, which is cheap for their common values.
-CREATE INDEX access_log_time    ON access_log (received_at_us);
-CREATE INDEX access_log_ais     ON access_log (ais, received_at_us);
-CREATE INDEX access_log_ovm     ON access_log (ovm, received_at_us);
-CREATE INDEX access_log_agenda  ON access_log (agenda, received_at_us);
-CREATE INDEX access_log_user    ON access_log (user_name, received_at_us);
-CREATE INDEX access_log_subject ON access_log (subject, received_at_us);
+-- so every index below ends in it implicitly. Every index costs appends:
+-- in a large log each entry dirties one leaf page per index whose column
+-- has many values (WAL writes whole pages), while columns with a handful
+-- of values (upstream, outcome) append to a few hot leaves. Role, service
+-- and purpose have no index: they are filtered while walking another one,
+-- which is cheap for their common values.
+CREATE INDEX access_log_time     ON access_log (received_at_us);
+CREATE INDEX access_log_upstream ON access_log (upstream, received_at_us);
+CREATE INDEX access_log_outcome  ON access_log (outcome, received_at_us);
+CREATE INDEX access_log_ais      ON access_log (ais, received_at_us);
+CREATE INDEX access_log_ovm      ON access_log (ovm, received_at_us);
+CREATE INDEX access_log_agenda   ON access_log (agenda, received_at_us);
+CREATE INDEX access_log_user     ON access_log (user_name, received_at_us);
+CREATE INDEX access_log_subject  ON access_log (subject, received_at_us);
 
 -- Signed checkpoints: "entry seq had hash head". Never changed or removed.
 CREATE TABLE access_checkpoint (
