@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,32 +10,55 @@ import (
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
 
+	"konektor/certs"
 	"konektor/gateway/audit"
 	"konektor/internal/app"
+	"konektor/internal/config"
 )
 
 func auditCmd() *cobra.Command {
 	root := &cobra.Command{Use: "audit", Short: "Protokol přístupů / the access log"}
-	var file, lang string
+	var file, lang, bundle string
 	var asJSON bool
 	verify := &cobra.Command{
 		Use:   "verify",
 		Short: "Ověří celý řetězec protokolu přístupů / verify the whole access-log chain",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(file)
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			st, err := app.OpenStore(ctx, cfg, zap.NewNop())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			rep, err := audit.Verify(ctx, st)
-			if err != nil {
-				return err
+			var rep audit.Report
+			if bundle != "" {
+				// Offline: everything comes from the bundle (its own seal
+				// certificate and TSA roots, whose fingerprints are printed).
+				f, err := os.Open(bundle)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				r, info, err := audit.VerifyBundle(f, audit.BundleVerifyOptions{})
+				if err != nil {
+					return err
+				}
+				rep = r
+				fmt.Fprintf(cmd.ErrOrStderr(), "pečeť / seal SHA-256: %s; kořeny TSA / TSA roots SHA-256: %s (z balíku / from the bundle: porovnejte se zveřejněnými / compare with the published ones)\n",
+					info.SealCertSHA256, info.TSARootSHA256)
+			} else {
+				cfg, err := loadConfig(file)
+				if err != nil {
+					return err
+				}
+				ctx := cmd.Context()
+				st, err := app.OpenStore(ctx, cfg, zap.NewNop())
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				trust, _, err := app.AuditTrust(cfg)
+				if err != nil {
+					return err
+				}
+				if rep, err = audit.VerifyLog(ctx, st, trust); err != nil {
+					return err
+				}
 			}
 			out := cmd.OutOrStdout()
 			switch {
@@ -56,8 +80,9 @@ func auditCmd() *cobra.Command {
 	verify.Flags().StringVar(&file, "config", os.Getenv("KONEKTOR_CONFIG"), "konfigurační soubor / configuration file")
 	verify.Flags().StringVar(&lang, "lang", "cs", "jazyk výstupu cs|en / output language")
 	verify.Flags().BoolVar(&asJSON, "json", false, "výstup v JSON / JSON output")
+	verify.Flags().StringVar(&bundle, "bundle", "", "ověřit balík z audit export --bundle, bez úložiště / verify an exported bundle offline")
 
-	var from, to, format string
+	var from, to, format, bundleOut string
 	export := &cobra.Command{
 		Use:   "export",
 		Short: "Vypíše záznamy za období jako JSONL nebo CSV / export entries of a period as JSONL or CSV",
@@ -80,15 +105,44 @@ func auditCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			return audit.Export(cmd.Context(), st, f, t, format, cmd.OutOrStdout())
+			if bundleOut == "" {
+				return audit.Export(cmd.Context(), st, f, t, format, cmd.OutOrStdout())
+			}
+			trust, _, err := app.AuditTrust(cfg)
+			if err != nil {
+				return err
+			}
+			roots, err := tsaRootCerts(cfg)
+			if err != nil {
+				return err
+			}
+			out, err := os.Create(bundleOut)
+			if err != nil {
+				return err
+			}
+			if err := audit.WriteBundle(cmd.Context(), st, audit.BundleOptions{From: f, To: t, SealCerts: trust.SealCerts, TSARoots: roots}, out); err != nil {
+				out.Close()
+				return err
+			}
+			return out.Close()
 		},
 	}
 	export.Flags().StringVar(&file, "config", os.Getenv("KONEKTOR_CONFIG"), "konfigurační soubor / configuration file")
 	export.Flags().StringVar(&from, "from", "", "od (RFC 3339 nebo YYYY-MM-DD) / from")
 	export.Flags().StringVar(&to, "to", "", "do, bez této chvíle (RFC 3339 nebo YYYY-MM-DD) / to, exclusive")
 	export.Flags().StringVar(&format, "format", "jsonl", "jsonl nebo csv / jsonl or csv")
+	export.Flags().StringVar(&bundleOut, "bundle", "", "zapsat ověřitelný balík (záznamy, kontrolní body, časová razítka, certifikát pečeti) / write a verifiable bundle")
 	root.AddCommand(verify, export)
 	return root
+}
+
+// tsaRootCerts are the certificates of the TSA roots the bundle carries.
+func tsaRootCerts(cfg config.Config) ([]*x509.Certificate, error) {
+	files := cfg.Audit.TSARoots
+	if cfg.Audit.TSAURL == "" {
+		files = []string{certs.DevPKIPaths(cfg.PKIDir()).CA}
+	}
+	return certs.LoadPoolCertificates(files...)
 }
 
 func parseTimeFlag(name, v string) (time.Time, error) {

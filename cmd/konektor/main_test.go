@@ -92,6 +92,9 @@ func TestCertsInitAndXMLSignVerify(t *testing.T) {
 func TestAuditVerifyEmptyLog(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("KONEKTOR_DATA_DIR", dir)
+	if out, code := run(t, "certs", "init", "--dir", filepath.Join(dir, "pki")); code != 0 {
+		t.Fatal(out)
+	}
 	out, code := run(t, "audit", "verify", "--lang", "en")
 	if code != 0 || !strings.Contains(out, "intact") {
 		t.Fatalf("%d %s", code, out)

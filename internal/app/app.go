@@ -62,12 +62,18 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 		return err
 	}
 	defer st.Close()
+	ap, err := buildAudit(c, st, o.Now, log.Named("audit"))
+	if err != nil {
+		return err
+	}
 	rec := audit.NewRecorder(st, audit.Options{Now: o.Now, Logger: log.Named("audit"),
-		MaxBatch: c.Audit.MaxBatch, MaxDelay: c.Audit.MaxDelay.D()})
+		MaxBatch: c.Audit.MaxBatch, MaxDelay: c.Audit.MaxDelay.D(), OnCommit: ap.Checkpointer.Notify, Bodies: ap.Bodies})
+	ap.Checkpointer.Start()
 	recClosed := false
 	defer func() { // on an early return; the normal path closes after draining
 		if !recClosed {
 			_ = rec.Close(context.Background())
+			_ = ap.Checkpointer.Stop(context.Background())
 		}
 	}()
 	reg, err := clients.New(clientList(c))
@@ -142,6 +148,14 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 	if err != nil {
 		return err
 	}
+	// Auditors may sign in with a password, so the bus asks for a client
+	// certificate without requiring one; the pipeline's Identify stage
+	// still refuses (and records) every bus call without one.
+	busTLS.ClientAuth = tls.VerifyClientCertIfGiven
+	web, err := auditWeb(ctx, c, st, rec, ap, o.Now, log.Named("audit"))
+	if err != nil {
+		return err
+	}
 	busLn, err := net.Listen("tcp", c.Bus.Addr)
 	if err != nil {
 		return fmt.Errorf("bus listener: %w", err)
@@ -153,9 +167,12 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 	}
 	busURL := "https://" + busLn.Addr().String()
 	var draining atomic.Bool
+	busMux := http.NewServeMux()
+	busMux.Handle("/audit/", web.Handler)
+	busMux.Handle("/", httpapi.NewBus(httpapi.BusOptions{Pipeline: h, Now: o.Now, Logger: log.Named("bus"),
+		MaxBodyBytes: c.Limits.MaxBodyBytes, WSDL: wsdlSource, BaseURL: firstNonEmpty(c.Bus.PublicBaseURL, busURL)}))
 	busSrv := &http.Server{
-		Handler: httpapi.NewBus(httpapi.BusOptions{Pipeline: h, Now: o.Now, Logger: log.Named("bus"),
-			MaxBodyBytes: c.Limits.MaxBodyBytes, WSDL: wsdlSource, BaseURL: firstNonEmpty(c.Bus.PublicBaseURL, busURL)}),
+		Handler:           busMux,
 		TLSConfig:         busTLS,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       c.Bus.ReadTimeout.D(),
@@ -203,6 +220,9 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 	if err := rec.Close(sctx); err != nil {
 		log.Error("access log flush failed", zap.Error(err))
 		runErr = errors.Join(runErr, err)
+	}
+	if err := ap.Checkpointer.Stop(sctx); err != nil { // a last checkpoint over the final head
+		log.Warn("final checkpoint failed", zap.Error(err))
 	}
 	log.Info("konektor stopped")
 	return runErr

@@ -136,10 +136,32 @@ type Policy struct {
 	Watch Duration `yaml:"watch"` // poll interval for changed files; 0 = SIGHUP only
 }
 
-// Audit configures the access log.
+// Audit configures the access log, its checkpoints and the auditor UI.
 type Audit struct {
 	MaxBatch int      `yaml:"max_batch"`
 	MaxDelay Duration `yaml:"max_delay"`
+	// Checkpoints sign the chain head with the seal key and are
+	// time-stamped (RFC 3161) by tsa_url, or the in-process sandbox TSA.
+	CheckpointEvery    int      `yaml:"checkpoint_every"`
+	CheckpointInterval Duration `yaml:"checkpoint_interval"`
+	TSAURL             string   `yaml:"tsa_url"`
+	TSARoots           []string `yaml:"tsa_roots"`
+	RequireTimeStamps  bool     `yaml:"require_time_stamps"`
+	SealHistory        []string `yaml:"seal_history"` // earlier seal certificates, for old checkpoints
+	// Retention removes entries older than this (through a checkpoint);
+	// 0 keeps everything.
+	Retention       Duration `yaml:"retention"`
+	RetentionCheck  Duration `yaml:"retention_check"`
+	VerifyEvery     Duration `yaml:"verify_every"`
+	VerifyFullEvery Duration `yaml:"verify_full_every"`
+	SubjectKeyFile  string   `yaml:"subject_key_file"`
+	StoreBodies     bool     `yaml:"store_bodies"`
+	BodyKeyFile     string   `yaml:"body_key_file"`
+	// Users are auditors who sign in with a password: name → bcrypt hash
+	// (konektor audit hash-password).
+	Users          map[string]string `yaml:"users"`
+	SessionKeyFile string            `yaml:"session_key_file"`
+	SessionTTL     Duration          `yaml:"session_ttl"`
 }
 
 // Client is a known caller (see package clients).
@@ -218,11 +240,13 @@ func Default() Config {
 			Breaker: Breaker{FailuresToOpen: 5, OpenTimeout: Duration(30 * time.Second), HalfOpenRequests: 1},
 			Retry:   Retry{Attempts: 2, BaseDelay: Duration(100 * time.Millisecond), MaxDelay: Duration(2 * time.Second)},
 		}},
-		Cache:      Cache{Enabled: true, MaxBytes: 64 << 20, MaxEntryBytes: 1 << 20, RedisPrefix: "konektor:cache:"},
-		Sandbox:    Sandbox{ISZRAddr: "127.0.0.1:8444", CUZKAddr: "127.0.0.1:8445", ISDSAddr: "127.0.0.1:8446"},
-		CUZK:       cuzkDefaults(),
-		ISDS:       isdsDefaults(),
-		Audit:      Audit{MaxBatch: 512},
+		Cache:   Cache{Enabled: true, MaxBytes: 64 << 20, MaxEntryBytes: 1 << 20, RedisPrefix: "konektor:cache:"},
+		Sandbox: Sandbox{ISZRAddr: "127.0.0.1:8444", CUZKAddr: "127.0.0.1:8445", ISDSAddr: "127.0.0.1:8446"},
+		CUZK:    cuzkDefaults(),
+		ISDS:    isdsDefaults(),
+		Audit: Audit{MaxBatch: 512, CheckpointEvery: 10000, CheckpointInterval: Duration(5 * time.Minute),
+			RetentionCheck: Duration(time.Hour), VerifyEvery: Duration(30 * time.Second),
+			VerifyFullEvery: Duration(24 * time.Hour), SessionTTL: Duration(8 * time.Hour)},
 		Policy:     Policy{Watch: Duration(5 * time.Second)},
 		Seal:       Seal{TTL: Duration(5 * time.Minute)},
 		Signatures: Signatures{Skew: Duration(5 * time.Minute), MaxTimestampTTL: Duration(time.Hour)},
@@ -302,5 +326,11 @@ func (c *Config) derive() {
 	def(&c.Upstreams.ISZR.Key, "upstream-key.pem")
 	def(&c.Upstreams.ISZR.CA, "ca.pem")
 	def(&c.Seal.Cert, "seal.pem")
+	if c.Audit.SubjectKeyFile == "" {
+		c.Audit.SubjectKeyFile = filepath.Join(c.DataDir, "keys", "subject.key")
+	}
+	if c.Audit.BodyKeyFile == "" {
+		c.Audit.BodyKeyFile = filepath.Join(c.DataDir, "keys", "body.key")
+	}
 	def(&c.Seal.Key, "seal-key.pem")
 }

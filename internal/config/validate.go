@@ -113,6 +113,25 @@ func (c *Config) Validate() []string {
 	if c.Audit.MaxDelay.D() < 0 {
 		add("audit.max_delay: must not be negative")
 	}
+	if c.Audit.CheckpointEvery < 1 || c.Audit.CheckpointInterval.D() <= 0 {
+		add("audit: checkpoint_every must be at least 1 and checkpoint_interval positive")
+	}
+	if c.Audit.Retention.D() < 0 || c.Audit.RetentionCheck.D() <= 0 || c.Audit.VerifyEvery.D() <= 0 || c.Audit.VerifyFullEvery.D() <= 0 {
+		add("audit: retention must not be negative; retention_check, verify_every and verify_full_every must be positive")
+	}
+	if c.Audit.TSAURL != "" {
+		if u, err := url.Parse(c.Audit.TSAURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			add("audit.tsa_url: must be an http(s) URL")
+		}
+		if len(c.Audit.TSARoots) == 0 {
+			add("audit.tsa_roots: a real TSA needs its trust roots")
+		}
+	}
+	for name, h := range c.Audit.Users {
+		if !strings.HasPrefix(h, "$2") {
+			add("audit.users.%s: must be a bcrypt hash (konektor audit hash-password)", name)
+		}
+	}
 	l := c.Limits
 	if l.MaxBodyBytes < 1024 {
 		add("limits.max_body_bytes: %d is below 1024", l.MaxBodyBytes)
