@@ -30,6 +30,9 @@ type Request struct {
 	// KodAsyncSluzby is the async service code E100 asks about (its first
 	// element); empty for other services.
 	KodAsyncSluzby string
+	// SubjectKind and SubjectID name the data subject for the access log:
+	// the first IČO (ico) or global AIFO (aifo) in the payload.
+	SubjectKind, SubjectID string
 }
 
 // localZadostInfo are the service namespaces whose schemas declare
@@ -75,6 +78,8 @@ func readRequest(doc []byte, cw *canonWriter) (Request, error) {
 	depth := 0
 	var text strings.Builder
 	seenZadost := false
+	var subjText strings.Builder
+	subjTag := "" // Ico or GlobalniAifo being read
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -122,7 +127,14 @@ func readRequest(doc []byte, cw *canonWriter) (Request, error) {
 				path = append(path, t.Name.Space+" "+t.Name.Local)
 				text.Reset()
 			}
+			if r.SubjectID == "" && subjTag == "" && (t.Name.Local == "Ico" || t.Name.Local == "GlobalniAifo") {
+				subjTag = t.Name.Local
+				subjText.Reset()
+			}
 		case xml.CharData:
+			if subjTag != "" && subjText.Len()+len(t) <= 64 {
+				subjText.Write(t)
+			}
 			if len(path) == 2 || (len(path) == 1 && path[0] == "") {
 				if text.Len()+len(t) > maxField {
 					return r, fmt.Errorf("iszr: %s value too long", path[1])
@@ -130,6 +142,15 @@ func readRequest(doc []byte, cw *canonWriter) (Request, error) {
 				text.Write(t)
 			}
 		case xml.EndElement:
+			if subjTag != "" && t.Name.Local == subjTag {
+				if id := strings.TrimSpace(subjText.String()); id != "" {
+					r.SubjectKind, r.SubjectID = "ico", id
+					if subjTag == "GlobalniAifo" {
+						r.SubjectKind = "aifo"
+					}
+				}
+				subjTag = ""
+			}
 			rel := depth - payloadDepth
 			if payloadDepth >= 0 && rel == 2 && len(path) == 2 {
 				if err := r.set(path[0], path[1], strings.TrimSpace(text.String())); err != nil {

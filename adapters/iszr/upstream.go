@@ -122,6 +122,7 @@ func (u *Upstream) Describe(ex *pipeline.Exchange) error {
 		AIS: r.Ais, OVM: r.Ovm, Agenda: r.Agenda, Role: r.AgendovaRole,
 		User: r.Uzivatel, Purpose: r.DuvodUcel, Subject: r.Subjekt,
 		RequestID: r.AgendaZadostId, MaxRecords: r.MaximalniPocetZaznamu,
+		SubjectKind: r.SubjectKind, SubjectID: r.SubjectID,
 	}
 	if r.HasAutorizace {
 		ex.Call.Items = r.SeznamUdaju

@@ -36,6 +36,18 @@ type Recorder interface {
 	Record(ctx context.Context, e store.AccessEntry) (store.AccessEntry, error)
 }
 
+// BodyRecorder is a Recorder that can also keep the exchange's bodies
+// (encrypted, when konektor is configured to store them).
+type BodyRecorder interface {
+	RecordBodies(ctx context.Context, e store.AccessEntry, req, resp []byte) (store.AccessEntry, error)
+}
+
+// SubjectHasher turns a data subject into the keyed hash the access log
+// keeps instead of the identifier.
+type SubjectHasher interface {
+	Hash(kind, id string) (string, error)
+}
+
 // Observer receives one call per finished exchange (metrics).
 type Observer interface {
 	Observe(upstream, code, outcome string, status int, d time.Duration)
@@ -61,4 +73,6 @@ type Deps struct {
 	// name; Sealer seals answers for clients that want them. Both optional.
 	Verifiers map[string]Verifier
 	Sealer    Sealer
+	// Subjects hashes data subjects for the access log; nil records none.
+	Subjects SubjectHasher
 }

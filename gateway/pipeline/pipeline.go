@@ -75,6 +75,9 @@ type Call struct {
 	RequestID  string   // AgendaZadostId
 	Items      []string // requested data items; nil when not given
 	MaxRecords int
+	// SubjectKind (aifo, ico) and SubjectID name whose data the call is
+	// about; the access log keeps only a keyed hash of them.
+	SubjectKind, SubjectID string
 }
 
 // Reply is what goes back to the caller.

@@ -17,7 +17,8 @@ import (
 // and lets the answer leave only once the entry is durable. If the log
 // cannot be written the caller gets a fault instead of an unlogged answer.
 func Record(d Deps) Middleware {
-	rec, now, log := d.Recorder, d.Now, d.Logger
+	rec, now, log, subjects := d.Recorder, d.Now, d.Logger, d.Subjects
+	bodies, _ := d.Recorder.(BodyRecorder)
 	return func(next Handler) Handler {
 		return func(ctx context.Context, ex *Exchange) (*Reply, error) {
 			r, err := next(ctx, ex)
@@ -25,8 +26,19 @@ func Record(d Deps) Middleware {
 				return nil, err // only reachable if Render is missing from the stack
 			}
 			e := entry(ex, r, now().Sub(ex.Received))
-			// The exchange is recorded even if the caller has gone away.
-			if _, err := rec.Record(context.WithoutCancel(ctx), e); err != nil {
+			if subjects != nil && ex.Call.SubjectID != "" {
+				if h, err := subjects.Hash(ex.Call.SubjectKind, ex.Call.SubjectID); err == nil {
+					e.Subject = h
+				}
+			}
+			// The exchange is recorded even if the caller has gone away;
+			// the bodies are kept (encrypted) where that is configured.
+			if bodies != nil {
+				_, err = bodies.RecordBodies(context.WithoutCancel(ctx), e, ex.Body, r.Body)
+			} else {
+				_, err = rec.Record(context.WithoutCancel(ctx), e)
+			}
+			if err != nil {
 				log.Error("access log append failed", zap.String("correlation_id", ex.ID), zap.Error(err))
 				f, status := fault.SOAP(fault.Wrap(fault.Unavailable, "audit-unavailable",
 					"přístupový záznam nelze uložit, odpověď nelze vydat",

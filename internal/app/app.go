@@ -118,6 +118,10 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 		return err
 	}
 	defer dz.Close(context.Background())
+	subjects, err := subjectHasher(c)
+	if err != nil {
+		return err
+	}
 	verifiers, err := buildVerifiers(c, o.Now)
 	if err != nil {
 		return err
@@ -138,7 +142,7 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 		Upstreams: upstreams,
 		Policy:    pol, Recorder: rec, Observer: m,
 		Cache: answerCache, CacheRules: cacheRules(c), CacheMetrics: cm,
-		Verifiers: verifiers, Sealer: seal,
+		Verifiers: verifiers, Sealer: seal, Subjects: subjects,
 	})
 	if err != nil {
 		return err

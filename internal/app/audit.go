@@ -105,11 +105,7 @@ func auditWeb(ctx context.Context, c config.Config, st store.Store, rec *audit.R
 	mon := audit.NewMonitor(st, p.Trust, now)
 	go audit.RunMonitor(ctx, mon, audit.MonitorOptions{CheckEvery: c.Audit.VerifyEvery.D(), FullEvery: c.Audit.VerifyFullEvery.D(), Logger: log.Named("verify")})
 	go audit.RunRetention(ctx, st, audit.RetentionOptions{Period: c.Audit.Retention.D(), Every: c.Audit.RetentionCheck.D(), Now: now, Logger: log.Named("retention")})
-	sk, err := audit.LoadOrCreateKey(c.Audit.SubjectKeyFile, subject.MinKeySize)
-	if err != nil {
-		return nil, fmt.Errorf("audit.subject_key_file: %w", err)
-	}
-	subjects, err := subject.New(sk)
+	subjects, err := subjectHasher(c)
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +122,16 @@ func auditWeb(ctx context.Context, c config.Config, st store.Store, rec *audit.R
 		return nil, err
 	}
 	return &httpapiAudit{Handler: web, Subjects: subjects}, nil
+}
+
+// subjectHasher loads (or, on first start, makes) the key data subjects are
+// hashed with; the pipeline and the auditor's search share it.
+func subjectHasher(c config.Config) (*subject.Hasher, error) {
+	sk, err := audit.LoadOrCreateKey(c.Audit.SubjectKeyFile, subject.MinKeySize)
+	if err != nil {
+		return nil, fmt.Errorf("audit.subject_key_file: %w", err)
+	}
+	return subject.New(sk)
 }
 
 // httpapiAudit is the mounted auditor UI and the subject hasher the
