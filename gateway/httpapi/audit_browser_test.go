@@ -120,7 +120,9 @@ func TestAuditInBrowser(t *testing.T) {
 	js("search", `document.getElementById("f-ais").value = "5678";
 		document.getElementById("f-outcome").value = "denied";
 		document.getElementById("search-submit").click()`)
-	waitFor("the results", `document.getElementById("entries") !== null`)
+	// The search page before the search may already list entries: wait for
+	// the page of this search (its export link carries the filter).
+	waitFor("the results", `document.getElementById("entries") !== null && document.getElementById("export-csv") !== null && document.getElementById("export-csv").getAttribute("href").includes("ais=5678")`)
 	results, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
 		t.Fatalf("browser: location: %v", err)
