@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
 	"konektor/adapters/iszr"
@@ -49,41 +48,7 @@ func startInstance(t *testing.T, mutate func(*config.Config)) *instance {
 
 func startInstanceIn(t *testing.T, dir string, mutate func(*config.Config)) *instance {
 	t.Helper()
-	env := []string{
-		"KONEKTOR_DATA_DIR=" + dir,
-		"KONEKTOR_BUS_ADDR=127.0.0.1:0",
-		"KONEKTOR_OPS_ADDR=127.0.0.1:0",
-		"KONEKTOR_SANDBOX_ISZR_ADDR=127.0.0.1:0",
-		"KONEKTOR_SANDBOX_CUZK_ADDR=127.0.0.1:0",
-		"KONEKTOR_SANDBOX_ISDS_ADDR=127.0.0.1:0",
-	}
-	cfg, err := config.Load("", env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if mutate != nil {
-		mutate(&cfg)
-	}
-	core, logs := observer.New(zapcore.DebugLevel)
-	in := &instance{t: t, dir: dir, cfg: cfg, out: &bytes.Buffer{}, logs: logs, done: make(chan error, 1), clients: map[string]*http.Client{}}
-	ctx, cancel := context.WithCancel(context.Background())
-	in.cancel = cancel
-	ready := make(chan struct{})
-	go func() {
-		in.done <- Run(ctx, cfg, Options{Now: time.Now, Logger: zap.New(core), Out: in.out, Ready: func(bus, ops string) {
-			in.bus, in.ops = bus, ops
-			close(ready)
-		}})
-	}()
-	select {
-	case <-ready:
-	case err := <-in.done:
-		t.Fatalf("konektor did not start: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("konektor did not start in 30 s")
-	}
-	t.Cleanup(func() { in.stop() })
-	return in
+	return startClocked(t, dir, time.Now, mutate)
 }
 
 func (in *instance) stop() error {

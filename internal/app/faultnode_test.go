@@ -158,7 +158,7 @@ func (n *faultNode) controlDo(method, body string) {
 }
 
 // startClocked runs konektor on clk with its own data directory (holding
-// the dev PKI in dir/pki) and free ports.
+// the dev PKI in dir/pki) and free ports; the start banner goes to in.out.
 func startClocked(t *testing.T, dir string, clk func() time.Time, mutate func(*config.Config)) *instance {
 	t.Helper()
 	env := []string{
@@ -182,7 +182,7 @@ func startClocked(t *testing.T, dir string, clk func() time.Time, mutate func(*c
 	in.cancel = cancel
 	ready := make(chan struct{})
 	go func() {
-		in.done <- Run(ctx, cfg, Options{Now: clk, Logger: zap.New(core), Ready: func(bus, ops string) {
+		in.done <- Run(ctx, cfg, Options{Now: clk, Logger: zap.New(core), Out: in.out, Ready: func(bus, ops string) {
 			in.bus, in.ops = bus, ops
 			close(ready)
 		}})
