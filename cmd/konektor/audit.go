@@ -132,7 +132,7 @@ func auditCmd() *cobra.Command {
 	export.Flags().StringVar(&to, "to", "", "do, bez této chvíle (RFC 3339 nebo YYYY-MM-DD) / to, exclusive")
 	export.Flags().StringVar(&format, "format", "jsonl", "jsonl nebo csv / jsonl or csv")
 	export.Flags().StringVar(&bundleOut, "bundle", "", "zapsat ověřitelný balík (záznamy, kontrolní body, časová razítka, certifikát pečeti) / write a verifiable bundle")
-	root.AddCommand(verify, export)
+	root.AddCommand(verify, export, hashPasswordCmd(), pruneCmd())
 	return root
 }
 

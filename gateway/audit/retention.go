@@ -28,12 +28,27 @@ var errFound = errors.New("found")
 // be cut at a checkpoint. It returns the new start and how many entries it
 // removed; a period of 0 or less keeps everything.
 func Prune(ctx context.Context, st PruneStore, period time.Duration, now time.Time) (start, removed int64, err error) {
-	start, err = st.AccessStart(ctx)
-	if err != nil || period <= 0 {
+	start, through, err := PruneTarget(ctx, st, period, now)
+	if err != nil || through <= start {
 		return start, 0, err
 	}
+	removed, err = st.PruneAccess(ctx, through)
+	if err != nil {
+		return start, removed, fmt.Errorf("audit: prune through %d: %w", through, err)
+	}
+	return through, removed, nil
+}
+
+// PruneTarget says what Prune would do without doing it: the log starts
+// after start now, and pruning would remove every entry through through
+// (through == start: nothing to remove).
+func PruneTarget(ctx context.Context, st PruneStore, period time.Duration, now time.Time) (start, through int64, err error) {
+	start, err = st.AccessStart(ctx)
+	if err != nil || period <= 0 {
+		return start, start, err
+	}
 	cutoff := now.Add(-period)
-	through := start
+	through = start
 	err = st.ScanCheckpoints(ctx, start, func(c store.Checkpoint) error {
 		if !c.Time.Before(cutoff) {
 			return errFound
@@ -42,16 +57,9 @@ func Prune(ctx context.Context, st PruneStore, period time.Duration, now time.Ti
 		return nil
 	})
 	if err != nil && !errors.Is(err, errFound) {
-		return start, 0, fmt.Errorf("audit: prune: %w", err)
+		return start, start, fmt.Errorf("audit: prune: %w", err)
 	}
-	if through <= start {
-		return start, 0, nil
-	}
-	removed, err = st.PruneAccess(ctx, through)
-	if err != nil {
-		return start, removed, fmt.Errorf("audit: prune through %d: %w", through, err)
-	}
-	return through, removed, nil
+	return start, max(through, start), nil
 }
 
 // RetentionOptions configure RunRetention.
