@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"sync"
 	"testing"
 )
@@ -53,30 +52,7 @@ func CUZKReferenceDir(t testing.TB) string {
 }
 
 func cuzkReferenceDir() (string, error) {
-	root := os.Getenv("KONEKTOR_REFERENCE_DIR")
-	if root == "" {
-		_, file, _, ok := runtime.Caller(0)
-		if !ok {
-			return "", errors.New("cannot locate the xsdcheck source file")
-		}
-		dir := filepath.Dir(file)
-		for {
-			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-				break
-			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				return "", errors.New("module root (go.mod) not found")
-			}
-			dir = parent
-		}
-		root = filepath.Join(dir, "..", "shared", "reference")
-	}
-	d := filepath.Join(root, cuzkRel)
-	if _, err := os.Stat(filepath.Join(d, "xsd", "baseTypes_v28.xsd")); err != nil {
-		return "", fmt.Errorf("ČÚZK reference schemas absent: %w", err)
-	}
-	return filepath.Clean(d), nil
+	return referenceSubdir(cuzkRel, filepath.Join("xsd", "baseTypes_v28.xsd"))
 }
 
 // CUZKSchemaDir returns a directory holding a compiling copy of the

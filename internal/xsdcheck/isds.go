@@ -3,13 +3,11 @@ package xsdcheck
 import (
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"sync"
 	"testing"
 )
@@ -61,32 +59,7 @@ func ISDSReferenceDir(t testing.TB) string {
 }
 
 func isdsReferenceDir() (string, error) {
-	root := os.Getenv("KONEKTOR_REFERENCE_DIR")
-	if root == "" {
-		_, file, _, ok := runtime.Caller(0)
-		if !ok {
-			return "", errors.New("cannot locate the xsdcheck source file")
-		}
-		dir := filepath.Dir(file)
-		for {
-			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-				break
-			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				return "", errors.New("module root (go.mod) not found")
-			}
-			dir = parent
-		}
-		root = filepath.Join(dir, "..", "shared", "reference")
-	}
-	d := filepath.Join(root, isdsRel)
-	for _, f := range []string{ISDSMessages, ISDSBoxes} {
-		if _, err := os.Stat(filepath.Join(d, f)); err != nil {
-			return "", fmt.Errorf("ISDS reference schemas absent: %w", err)
-		}
-	}
-	return filepath.Clean(d), nil
+	return referenceSubdir(isdsRel, ISDSMessages, ISDSBoxes)
 }
 
 var globalElementRE = regexp.MustCompile(`(?m)^    <xs:element name="([A-Za-z0-9-]+)"`)

@@ -50,6 +50,12 @@ func ReferenceDir(t testing.TB) string {
 }
 
 func referenceDir() (string, error) {
+	return referenceSubdir(".", filepath.Join(catalogueRel, "wsdl"))
+}
+
+// referenceRoot is KONEKTOR_REFERENCE_DIR or, by default, ../shared/reference
+// beside the module root.
+func referenceRoot() (string, error) {
 	if d := os.Getenv("KONEKTOR_REFERENCE_DIR"); d != "" {
 		if _, err := os.Stat(d); err != nil {
 			return "", fmt.Errorf("KONEKTOR_REFERENCE_DIR: %w", err)
@@ -71,11 +77,23 @@ func referenceDir() (string, error) {
 		}
 		dir = parent
 	}
-	ref := filepath.Join(dir, "..", "shared", "reference")
-	if _, err := os.Stat(filepath.Join(ref, catalogueRel, "wsdl")); err != nil {
-		return "", fmt.Errorf("reference folder absent: %w", err)
+	return filepath.Join(dir, "..", "shared", "reference"), nil
+}
+
+// referenceSubdir is rel under the reference root, provided every one of
+// the files (relative to it) exists; which reports the first one absent.
+func referenceSubdir(rel string, files ...string) (string, error) {
+	root, err := referenceRoot()
+	if err != nil {
+		return "", err
 	}
-	return filepath.Clean(ref), nil
+	d := filepath.Join(root, rel)
+	for _, f := range files {
+		if _, err := os.Stat(filepath.Join(d, f)); err != nil {
+			return "", fmt.Errorf("reference files absent: %w", err)
+		}
+	}
+	return filepath.Clean(d), nil
 }
 
 // xmllint returns the xmllint path or skips the test.
