@@ -14,10 +14,18 @@ import (
 )
 
 func serveCmd() *cobra.Command {
+	return runCmd("serve",
+		"Spustí konektor (bez konfigurace na vestavěných výchozích hodnotách) / run konektor (embedded defaults without a config)",
+		app.Run)
+}
+
+// runCmd is a long-running command: it loads the configuration, builds the
+// logger and runs until SIGTERM or Ctrl-C.
+func runCmd(use, short string, run func(context.Context, config.Config, app.Options) error) *cobra.Command {
 	var file string
 	cmd := &cobra.Command{
-		Use:   "serve",
-		Short: "Spustí konektor (bez konfigurace na vestavěných výchozích hodnotách) / run konektor (embedded defaults without a config)",
+		Use:   use,
+		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(file)
@@ -31,7 +39,7 @@ func serveCmd() *cobra.Command {
 			defer log.Sync()
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 			defer stop()
-			return app.Run(ctx, cfg, app.Options{Now: time.Now, Logger: log, Out: cmd.OutOrStdout()})
+			return run(ctx, cfg, app.Options{Now: time.Now, Logger: log, Out: cmd.OutOrStdout()})
 		},
 	}
 	cmd.Flags().StringVar(&file, "config", os.Getenv("KONEKTOR_CONFIG"), "konfigurační soubor YAML / YAML configuration file")
