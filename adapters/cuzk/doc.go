@@ -39,19 +39,22 @@
 //     backoff; safe reads are tried again, report generation, download and
 //     deletion never are.
 //
-// Access log: Reply.Reason names the account used ("account DEMO-WSDP")
-// and, for reports, the evidence below; the account is never named to the
-// caller.
+// Access log: Reply.Reason names the account used ("account DEMO-WSDP");
+// the account is never named to the caller. For owner searches (najdiOS)
+// and generujEvidenciPravProOsobu the call's subject (rodné číslo, IČO,
+// or the name searched) goes to pipeline.Call.SubjectKind/SubjectID, which
+// the access log keeps only as a keyed hash; it never reaches a log line.
 //
 // Evidence: every XML report a vratSestavu answer carries (inline base64
 // or MTOM attachment) is checked with the ReportVerifier; the result goes
-// to Reply.Reason for the access log, and a report whose signature fails,
-// or that claims a seal (elZnacka a) without one, is not relayed
-// (cuzk-report-signature). WSSecReports verifies the sandbox's sealed
-// reports with certs/wssec; ČÚZK's own seal (an enveloped ds:Signature in
-// the report) is reported unverifiable until certs/wssec verifies
-// enveloped signatures of plain documents, and refused unless
-// Options.AllowUnverifiableReports.
+// to Reply.Evidence for the access log ("xml report 27033090011: signature
+// valid, signer CN=…, signature 3f2a…"), and a report whose signature
+// fails, or that claims a seal (elZnacka a) without one, is not relayed
+// (cuzk-report-signature). DocReports checks ČÚZK's seal, an enveloped
+// ds:Signature in the report's root element, with certs/docsig; a
+// signature konektor cannot check (a construct its canonicalizer does not
+// support, a report beyond its limits) is refused unless
+// Options.AllowUnverifiableReports, and then marked so in the access log.
 //
 // Caching (pipeline.Cacheable): Entries gives each operation its class.
 // The canonical request of a code list carries the list's last-change

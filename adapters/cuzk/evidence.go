@@ -19,8 +19,9 @@ const (
 )
 
 // checkReports verifies the signature of every XML report an answer
-// carries and returns the evidence for the access log, e.g.
-// "xml report 27033090011: signature valid, signer CN=…, signature 3f2a…".
+// carries and returns the evidence for the access log (Reply.Evidence),
+// e.g. "xml report 27033090011: signature valid, signer CN=…, signature
+// 3f2a…".
 // It refuses to relay a report whose signature fails, one that claims a
 // seal (elZnacka a) but carries none, and, unless allowed, one konektor
 // cannot check. PDF and HTML outputs are not checked (PAdES is out of

@@ -35,6 +35,7 @@ func FuzzOutgoing(f *testing.F) {
 	for _, s := range []string{
 		`<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><a/></e:Body></e:Envelope>`,
 		`<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Header/><e:Body><a/></e:Body></e:Envelope>`,
+		`<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><v:NajdiOSRequest xmlns:v="http://katastr.cuzk.cz/vyhledat/types/v2.8"><v:prijmeni>Nováková</v:prijmeni><v:rc>7553120102</v:rc></v:NajdiOSRequest></e:Body></e:Envelope>`,
 		`<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/" xmlns:k="urn:cz:konektor:cuzk:kontext:v1"><e:Header><k:Kontext><k:Ovm>1</k:Ovm></k:Kontext><w:Security xmlns:w="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><w:UsernameToken/></w:Security><t>x</t></e:Header><e:Body><a/></e:Body></e:Envelope>`,
 	} {
 		f.Add([]byte(s))
@@ -45,8 +46,12 @@ func FuzzOutgoing(f *testing.F) {
 		if err != nil || env.Version != soap.V11 {
 			return
 		}
-		if _, err := readKontext(env); err != nil {
+		k, err := readKontext(env)
+		if err != nil {
 			return
+		}
+		if kind, id := k.subject(); (kind == "") != (id == "") {
+			t.Fatalf("subject %q %q", kind, id)
 		}
 		out, err := outgoing(env, "ACCT", "pw<&>")
 		if err != nil {

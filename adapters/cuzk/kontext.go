@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"konektor/gateway/soap"
+	"konektor/gateway/subject"
 )
 
 // kontext is what a call says about itself: from konektor's Kontext
@@ -20,6 +21,13 @@ type kontext struct {
 	// Report parameters (sestavy).
 	cisloJednaci, ucelKod, poradoveCislo string
 	format, datumK, pripojitXML          string
+
+	// The person or company a call is about (personal data: for the
+	// access log's keyed subject hash only, never logged): the payload
+	// element and its search criteria.
+	payload                                 string
+	rc, ico, jmeno, prijmeni, datumNarozeni string
+	typ, rcIco                              string
 }
 
 // maxKontextValue bounds each value of the Kontext header.
@@ -34,8 +42,9 @@ func readKontext(env *soap.Envelope) (kontext, error) {
 	dec := xml.NewDecoder(bytes.NewReader(env.Raw))
 	depth := 0
 	inHeader, inBody := false, false
-	var block xml.Name // the current header block
-	var field string   // the Kontext field or report parameter being read
+	var block xml.Name           // the current header block
+	var subjects map[string]bool // the subject criteria of the payload
+	var field string             // the Kontext field or report parameter being read
 	var text strings.Builder
 	for {
 		tok, err := dec.Token()
@@ -67,7 +76,10 @@ func readKontext(env *soap.Envelope) (kontext, error) {
 				text.Reset()
 			case depth == 5 && inHeader && block.Space == NSKontext:
 				return k, fmt.Errorf("%w: unexpected element %s", errKontext, t.Name.Local)
-			case depth == 4 && inBody && reportParams[t.Name.Local]:
+			case depth == 3 && inBody:
+				k.payload = t.Name.Local
+				subjects = subjectParams[k.payload]
+			case depth == 4 && inBody && (reportParams[t.Name.Local] || subjects[t.Name.Local]):
 				field = t.Name.Local
 				text.Reset()
 			}
@@ -128,6 +140,20 @@ func (k *kontext) set(header bool, name, v string) error {
 		dst = &k.datumK
 	case "pripojitXML":
 		dst = &k.pripojitXML
+	case "rc":
+		dst = &k.rc
+	case "ico":
+		dst = &k.ico
+	case "jmeno":
+		dst = &k.jmeno
+	case "prijmeni":
+		dst = &k.prijmeni
+	case "datumNarozeni":
+		dst = &k.datumNarozeni
+	case "typ":
+		dst = &k.typ
+	case "rcIco":
+		dst = &k.rcIco
 	}
 	if dst != nil && *dst == "" {
 		*dst = v
@@ -138,3 +164,39 @@ func (k *kontext) set(header bool, name, v string) error {
 // reportParams are the request elements konektor reads.
 var reportParams = map[string]bool{"cisloJednaci": true, "ucelKod": true, "poradoveCislo": true,
 	"format": true, "datumK": true, "pripojitXML": true}
+
+// subjectParams are, per payload element, the search criteria naming the
+// person or company the call is about.
+var subjectParams = map[string]map[string]bool{
+	"NajdiOSRequest":                     {"rc": true, "ico": true, "jmeno": true, "prijmeni": true, "datumNarozeni": true},
+	"GenerujEvidenciPravProOsobuRequest": {"typ": true, "rcIco": true},
+}
+
+// subject returns the data subject of an owner search (najdiOS) or of a
+// rights register for a person (generujEvidenciPravProOsobu), as the
+// access log hashes it: the rodné číslo, else the IČO, else the person's
+// surname, given name and date of birth; "" for other calls or when the
+// criteria name nobody in particular (a given name alone, a company name
+// without IČO).
+func (k kontext) subject() (kind, id string) {
+	switch k.payload {
+	case "NajdiOSRequest":
+		switch {
+		case k.rc != "":
+			return subject.KindRC, k.rc
+		case k.ico != "":
+			return subject.KindICO, k.ico
+		case k.prijmeni != "":
+			return subject.KindPerson, k.prijmeni + "|" + k.jmeno + "|" + k.datumNarozeni
+		}
+	case "GenerujEvidenciPravProOsobuRequest":
+		switch {
+		case k.rcIco == "":
+		case k.typ == "OPO":
+			return subject.KindICO, k.rcIco
+		default:
+			return subject.KindRC, k.rcIco
+		}
+	}
+	return "", ""
+}

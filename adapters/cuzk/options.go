@@ -122,9 +122,9 @@ type Options struct {
 	// relay any XML report.
 	Reports ReportVerifier
 	// AllowUnverifiableReports relays XML reports whose signature
-	// konektor's verifier cannot check (ČÚZK's enveloped ds:Signature in
-	// the report root), marked so in the access log; default false
-	// (refused). A signature that fails is always refused.
+	// konektor's verifier cannot check (ErrReportUnverifiable), marked so
+	// in the access log; default false (refused). A signature that fails
+	// is always refused.
 	AllowUnverifiableReports bool
 	// Metrics receive the adapter's events; optional.
 	Metrics Metrics

@@ -1,16 +1,13 @@
 package cuzk
 
 import (
-	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
+	"konektor/certs/docsig"
 	"konektor/certs/wssec"
-	"konektor/wsdl/cuzk"
 )
 
 // ReportVerifier checks the signature (ČÚZK's electronic seal) of an XML
@@ -30,82 +27,46 @@ var (
 	// ErrReportUnsigned: the file carries no signature at all.
 	ErrReportUnsigned = errors.New("cuzk: the XML report carries no signature")
 	// ErrReportUnverifiable: the file carries a signature konektor's
-	// verifier cannot check (ČÚZK's enveloped ds:Signature inside the
-	// report root; certs/wssec verifies SOAP envelopes only).
+	// verifier cannot check (an XML construct it cannot canonicalize, or
+	// a report beyond its limits).
 	ErrReportUnverifiable = errors.New("cuzk: the XML report's signature cannot be checked by konektor")
 )
 
-// ReportMaxTimestampTTL is the longest seal timestamp accepted: a report
-// stays downloadable for weeks after it was sealed.
-const ReportMaxTimestampTTL = 31 * 24 * time.Hour
-
-// WSSecReports verifies reports sealed as the sandbox seals them: a SOAP
-// envelope whose Body holds the report, signed with WS-Security (see
-// adapters/cuzk/sim). Any other signed form is unverifiable.
-type WSSecReports struct {
-	v *wssec.Verifier
+// DocReports verifies reports sealed as ČÚZK seals them: an enveloped
+// ds:Signature in the report's root element over the whole report
+// (certs/docsig, strict: one signature, exc-c14n, RSA-SHA256 or stronger,
+// RSA ≥ 2048, certificate pinned or chained to the trust).
+type DocReports struct {
+	v *docsig.Verifier
 }
 
-// NewWSSecReports returns a verifier trusting the given sealing
-// certificates or roots. Reports may be downloaded more than once, so
-// there is no replay check.
-func NewWSSecReports(trust wssec.Trust, now func() time.Time) (*WSSecReports, error) {
-	v, err := wssec.NewVerifier(wssec.VerifierOptions{Trust: trust, Now: now,
-		MaxTimestampTTL: ReportMaxTimestampTTL, DisableReplayCheck: true})
+// NewDocReports returns a verifier trusting the given sealing certificates
+// or roots; the certificate must be valid at the moment of the check.
+func NewDocReports(trust wssec.Trust, now func() time.Time) (*DocReports, error) {
+	v, err := docsig.NewVerifier(docsig.VerifierOptions{Trust: trust, Now: now})
 	if err != nil {
 		return nil, err
 	}
-	return &WSSecReports{v: v}, nil
+	return &DocReports{v: v}, nil
 }
 
-// VerifyReport checks a report file.
-func (w *WSSecReports) VerifyReport(ctx context.Context, file []byte) (ReportEvidence, error) {
-	root, signed, err := sniff(file)
-	if err != nil {
-		return ReportEvidence{}, err
-	}
-	if root != (xml.Name{Space: cuzk.NSSOAP11, Local: "Envelope"}) {
-		if signed {
-			return ReportEvidence{}, ErrReportUnverifiable
-		}
-		return ReportEvidence{}, ErrReportUnsigned
-	}
-	res, err := w.v.Verify(ctx, file)
-	if err != nil {
-		return ReportEvidence{}, err
-	}
-	return ReportEvidence{Signer: res.Signer.Subject.String(), SignatureID: res.SignatureID}, nil
-}
-
-const nsDS = "http://www.w3.org/2000/09/xmldsig#"
-
-// sniff returns a document's root element and whether it contains a
-// ds:Signature anywhere.
-func sniff(doc []byte) (xml.Name, bool, error) {
-	dec := xml.NewDecoder(bytes.NewReader(doc))
-	var root xml.Name
-	signed := false
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
+// VerifyReport checks a report file. A file without any ds:Signature is
+// ErrReportUnsigned; one konektor cannot check is ErrReportUnverifiable;
+// any other failure is a *docsig.Error.
+func (d *DocReports) VerifyReport(_ context.Context, file []byte) (ReportEvidence, error) {
+	res, err := d.v.Verify(file)
+	switch docsig.CodeOf(err) {
+	case "":
 		if err != nil {
-			return root, false, fmt.Errorf("cuzk: the XML report is not well-formed: %w", err)
+			return ReportEvidence{}, err
 		}
-		if t, ok := tok.(xml.StartElement); ok {
-			if root.Local == "" {
-				root = t.Name
-			}
-			if t.Name.Space == nsDS && t.Name.Local == "Signature" {
-				signed = true
-			}
-		}
+		return ReportEvidence{Signer: res.Subject, SignatureID: res.SignatureID}, nil
+	case docsig.CodeMissingSig:
+		return ReportEvidence{}, fmt.Errorf("%w: %w", ErrReportUnsigned, err)
+	case docsig.CodeUnsupported, docsig.CodeTooLarge:
+		return ReportEvidence{}, fmt.Errorf("%w: %w", ErrReportUnverifiable, err)
 	}
-	if root.Local == "" {
-		return root, false, errors.New("cuzk: the XML report is empty")
-	}
-	return root, signed, nil
+	return ReportEvidence{}, err
 }
 
-var _ ReportVerifier = (*WSSecReports)(nil)
+var _ ReportVerifier = (*DocReports)(nil)

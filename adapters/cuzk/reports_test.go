@@ -17,6 +17,7 @@ import (
 
 	"konektor/adapters/cuzk"
 	"konektor/adapters/cuzk/sim"
+	"konektor/certs/docsig"
 	"konektor/certs/wssec"
 	"konektor/gateway/fault"
 )
@@ -50,35 +51,33 @@ func sealIdentity(t *testing.T) (*rsa.PrivateKey, *x509.Certificate) {
 	return sealKey, sealCert
 }
 
-// sealedEnv is a setup whose sandbox seals XML reports and whose adapter
-// verifies them.
+// sealedEnv is a setup whose sandbox seals XML reports as ČÚZK does and
+// whose adapter verifies them.
 func sealedEnv(t *testing.T, opts func(*cuzk.Options)) *env {
 	t.Helper()
 	k, crt := sealIdentity(t)
-	var e *env
-	var signer *wssec.Signer
-	sealer := sealerFunc(func(b []byte) ([]byte, error) { return signer.Sign(b) })
-	e = newEnv(t, setup{simOptions: sim.Options{Sealer: sealer}, options: func(o *cuzk.Options) {
-		v, err := cuzk.NewWSSecReports(wssec.Trust{Pinned: []*x509.Certificate{crt}}, o.Now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o.Reports = v
+	signer, err := docsig.NewSigner(k, crt, docsig.SignerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newEnv(t, setup{simOptions: sim.Options{Sealer: signer}, options: func(o *cuzk.Options) {
+		o.Reports = docReports(t, o.Now)
 		if opts != nil {
 			opts(o)
 		}
 	}})
-	var err error
-	signer, err = wssec.NewSigner(k, crt, wssec.SignerOptions{Now: e.clock.Now, TTL: 30 * 24 * time.Hour})
+}
+
+// docReports verifies reports against the sandbox's seal certificate.
+func docReports(t *testing.T, now func() time.Time) *cuzk.DocReports {
+	t.Helper()
+	_, crt := sealIdentity(t)
+	v, err := cuzk.NewDocReports(wssec.Trust{Pinned: []*x509.Certificate{crt}}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e
+	return v
 }
-
-type sealerFunc func([]byte) ([]byte, error)
-
-func (f sealerFunc) Sign(b []byte) ([]byte, error) { return f(b) }
 
 // report generates an LV report and returns its id once it is ready.
 func (e *env) report(t *testing.T, format string) string {
@@ -106,8 +105,9 @@ func TestSealedReportVerified(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if !strings.HasPrefix(r.reply.Reason, "account DEMO-WSDP; xml report "+id+": signature valid, signer CN=ČÚZK sandbox seal") || r.reply.UpstreamStatus != "OK 0,317" {
-		t.Fatalf("reason %q status %q", r.reply.Reason, r.reply.UpstreamStatus)
+	if r.reply.Reason != "account DEMO-WSDP" || r.reply.UpstreamStatus != "OK 0,317" ||
+		!strings.HasPrefix(r.reply.Evidence, "xml report "+id+": signature valid, signer CN=ČÚZK sandbox seal, signature ") {
+		t.Fatalf("reason %q evidence %q status %q", r.reply.Reason, r.reply.Evidence, r.reply.UpstreamStatus)
 	}
 	if fmt.Sprint(e.metrics.reports) != "[valid]" {
 		t.Fatalf("metric %v", e.metrics.reports)
@@ -126,6 +126,29 @@ func TestTamperedReportRefused(t *testing.T) {
 	if fmt.Sprint(e.metrics.reports) != "[invalid]" {
 		t.Fatalf("metric %v", e.metrics.reports)
 	}
+}
+
+// rewrap puts the sealed report inside a SOAP envelope whose Header holds
+// its Signature: the container the sandbox used to deliver, which is not
+// ČÚZK's form and must not pass.
+func rewrap(t *testing.T, body []byte) []byte {
+	t.Helper()
+	re := regexp.MustCompile(`<souborSestavy>([^<]*)</souborSestavy>`)
+	sig := regexp.MustCompile(`(?s)<ds:Signature .*</ds:Signature>`)
+	return re.ReplaceAllFunc(body, func(m []byte) []byte {
+		raw, err := base64.StdEncoding.DecodeString(string(re.FindSubmatch(m)[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := sig.Find(raw)
+		if s == nil {
+			t.Fatalf("no signature in the report")
+		}
+		report := bytes.TrimPrefix(sig.ReplaceAll(raw, nil), []byte(`<?xml version="1.0" encoding="UTF-8"?>`))
+		env := []byte(`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header>` + string(s) +
+			`</soapenv:Header><soapenv:Body>` + string(report) + `</soapenv:Body></soapenv:Envelope>`)
+		return []byte("<souborSestavy>" + base64.StdEncoding.EncodeToString(env) + "</souborSestavy>")
+	})
 }
 
 // retouch changes the report inside an answer's base64 souborSestavy.
@@ -161,13 +184,19 @@ func TestReportChecks(t *testing.T) {
 			alter: func(t *testing.T, b []byte) []byte {
 				return bytes.Replace(b, []byte("<elZnacka>n</elZnacka>"), []byte("<elZnacka>a</elZnacka>"), 1)
 			}},
-		{name: "enveloped-signature-refused", format: "xml", verify: true, code: "cuzk-report-signature", metrics: "[unverifiable]",
+		{name: "broken-signature-refused", format: "xml", verify: true, code: "cuzk-report-signature", metrics: "[invalid]",
 			alter: func(t *testing.T, b []byte) []byte {
 				return retouch(t, b, "<LIST_TEXT>", `<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/><LIST_TEXT>`)
 			}},
-		{name: "enveloped-signature-allowed", format: "xml", verify: true, allow: true, reason: "signature NOT verified", metrics: "[unverifiable]",
+		{name: "wss-container-refused", format: "xml", verify: true, sealed: true, code: "cuzk-report-signature", metrics: "[invalid]",
+			alter: func(t *testing.T, b []byte) []byte { return rewrap(t, b) }},
+		{name: "unverifiable-refused", format: "xml", verify: true, sealed: true, code: "cuzk-report-signature", metrics: "[unverifiable]",
 			alter: func(t *testing.T, b []byte) []byte {
-				return retouch(t, b, "<LIST_TEXT>", `<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/><LIST_TEXT>`)
+				return retouch(t, b, "<LIST_TEXT>", `<LIST_TEXT xmlns="">`)
+			}},
+		{name: "unverifiable-allowed", format: "xml", verify: true, sealed: true, allow: true, reason: "signature NOT verified", metrics: "[unverifiable]",
+			alter: func(t *testing.T, b []byte) []byte {
+				return retouch(t, b, "<LIST_TEXT>", `<LIST_TEXT xmlns="">`)
 			}},
 	}
 	for _, tt := range tests {
@@ -184,11 +213,7 @@ func TestReportChecks(t *testing.T) {
 			} else {
 				e = newEnv(t, setup{options: func(o *cuzk.Options) {
 					if tt.verify {
-						v, err := cuzk.NewWSSecReports(wssec.Trust{Pinned: []*x509.Certificate{func() *x509.Certificate { _, c := sealIdentity(t); return c }()}}, o.Now)
-						if err != nil {
-							t.Fatal(err)
-						}
-						o.Reports = v
+						o.Reports = docReports(t, o.Now)
 					}
 					opts(o)
 				}})
@@ -202,8 +227,8 @@ func TestReportChecks(t *testing.T) {
 				if r.code() != tt.code {
 					t.Fatalf("%v, want %s", r.err, tt.code)
 				}
-			} else if r.err != nil || !strings.Contains(r.reply.Reason, tt.reason) {
-				t.Fatalf("%v reason %q", r.err, r.reply.Reason)
+			} else if r.err != nil || !strings.Contains(r.reply.Evidence, tt.reason) || r.reply.Reason != "account DEMO-WSDP" {
+				t.Fatalf("%v reason %q evidence %q", r.err, r.reply.Reason, r.reply.Evidence)
 			}
 			if got := fmt.Sprint(e.metrics.reports); got != tt.metrics {
 				t.Fatalf("metrics %s, want %s", got, tt.metrics)
@@ -219,8 +244,8 @@ func TestMTOMReport(t *testing.T) {
 	id := e.report(t, "xml")
 	e.alter, e.ctype = toMTOM(t)
 	r := e.do(client999002, "sestavy", vrat(id))
-	if r.err != nil || !strings.Contains(r.reply.Reason, "signature valid") || !strings.HasPrefix(r.reply.ContentType, "multipart/related") {
-		t.Fatalf("%v %q %q", r.err, r.reply.Reason, r.reply.ContentType)
+	if r.err != nil || !strings.Contains(r.reply.Evidence, "signature valid") || !strings.HasPrefix(r.reply.ContentType, "multipart/related") {
+		t.Fatalf("%v %q %q", r.err, r.reply.Evidence, r.reply.ContentType)
 	}
 }
 

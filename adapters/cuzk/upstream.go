@@ -111,8 +111,10 @@ func zapAccount(name string) zap.Field { return zap.String("cuzk_account", name)
 
 // Describe reads the call's context: the OVM the client acts for (from
 // konektor's Kontext header, else the client's only or managing OVM), the
-// user and purpose for the access log, and the report parameters
-// (cisloJednaci, ucelKod), which the access log keeps as the purpose.
+// user and purpose for the access log, the report parameters
+// (cisloJednaci, ucelKod), which the access log keeps as the purpose, and
+// for owner searches the data subject (Call.SubjectKind/SubjectID, which
+// the access log keeps only as a keyed hash).
 // WSDP is SOAP 1.1 only.
 func (u *Upstream) Describe(ex *pipeline.Exchange) error {
 	if ex.Envelope.Version != soap.V11 {
@@ -151,6 +153,7 @@ func (u *Upstream) Describe(ex *pipeline.Exchange) error {
 		purpose = append(purpose, k.purpose)
 	}
 	ex.Call = pipeline.Call{OVM: ovm, User: k.user, Purpose: strings.Join(purpose, "; "), RequestID: k.cisloJednaci}
+	ex.Call.SubjectKind, ex.Call.SubjectID = k.subject()
 	return nil
 }
 
@@ -364,7 +367,7 @@ func (u *Upstream) relay(ctx context.Context, name string, op contract.Operation
 			if err != nil {
 				return nil, ans, err
 			}
-			reply.Reason += "; " + evidence
+			reply.Evidence = evidence
 		}
 		return reply, ans, nil
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"konektor/certs/docsig"
 	"konektor/certs/wssec"
 )
 
@@ -51,7 +52,7 @@ func xmlCmd() *cobra.Command {
 	var at string
 	verify := &cobra.Command{
 		Use:   "verify --trust CERT.pem [--at TIME] FILE",
-		Short: "Ověří podpis WS-Security nebo obálkový podpis podle přísných pravidel; JSON / verify a signature strictly; JSON out",
+		Short: "Ověří podpis WS-Security obálky SOAP nebo obálkový podpis dokumentu (ds:Signature v kořeni, např. sestavy ČÚZK) podle přísných pravidel; JSON / verify a WS-Security or enveloped document signature strictly; JSON out",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t, err := wssec.LoadTrust(trust...)
@@ -68,7 +69,15 @@ func xmlCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rep := wssec.Check(data, t, when)
+			// A SOAP envelope is checked as WS-Security (or an enveloped
+			// signature over the envelope); any other document as a
+			// document with an enveloped signature in its root.
+			var rep wssec.Report
+			if docsig.IsSOAPEnvelope(data) {
+				rep = wssec.Check(data, t, when)
+			} else {
+				rep = docsig.Check(data, t, when)
+			}
 			enc := json.NewEncoder(cmd.OutOrStdout())
 			enc.SetIndent("", "  ")
 			if err := enc.Encode(rep); err != nil {

@@ -53,7 +53,7 @@ func TestHashRefusesInvalidIdentifiers(t *testing.T) {
 		{"aifo-with-space", KindAIFO, "ab cd"},
 		{"aifo-non-ascii", KindAIFO, "žluť"},
 		{"aifo-too-long", KindAIFO, strings.Repeat("A", maxAIFO+1)},
-		{"unknown-kind", "rc", "7001011234"},
+		{"unknown-kind", "passport", "7001011234"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got, err := h.Hash(c.kind, c.id); !errors.Is(err, ErrIdentifier) {
@@ -129,7 +129,7 @@ func TestIsHash(t *testing.T) {
 		"ico:b8e9fea268851407e079c37e3440ff50":  true,
 		"aifo:29142bbe0a48a127cd24b4b8d6ad19d7": true,
 		"ico:B8E9FEA268851407E079C37E3440FF50":  false,
-		"rc:b8e9fea268851407e079c37e3440ff50":   false,
+		"xy:b8e9fea268851407e079c37e3440ff50":   false,
 		"ico:b8e9":                              false,
 		"ico:zz e9fea268851407e079c37e3440ff50": false,
 		"b8e9fea268851407e079c37e3440ff50":      false,
@@ -162,4 +162,49 @@ func FuzzSearch(f *testing.F) {
 			t.Fatalf("Search(%q) = %q, not a hash", in, got)
 		}
 	})
+}
+
+// TestDataBoxSubjects: data-box searches (ISDS) are keyed by the box ID or
+// the person's name and date of birth, normalised so that an auditor's
+// spelling finds the relay's.
+func TestDataBoxSubjects(t *testing.T) {
+	t.Parallel()
+	h := hasher(t)
+	box, err := h.Hash(KindDataBox, "MSTDEMD")
+	if err != nil || !strings.HasPrefix(box, "dbid:") || !IsHash(box) {
+		t.Fatalf("Hash(dbid) = %q, %v", box, err)
+	}
+	if again, _ := h.Hash(KindDataBox, " mstdemd "); again != box {
+		t.Errorf("box IDs differ by case or space: %q %q", again, box)
+	}
+	person, err := h.Hash(KindPerson, "Novák|Jan  Pavel|1980-01-31")
+	if err != nil || !strings.HasPrefix(person, "person:") || !IsHash(person) {
+		t.Fatalf("Hash(person) = %q, %v", person, err)
+	}
+	if again, _ := h.Hash(KindPerson, " NOVÁK | jan pavel |1980-01-31"); again != person {
+		t.Errorf("persons differ by case or space: %q %q", again, person)
+	}
+	if other, _ := h.Hash(KindPerson, "Novák|Jan Pavel|1980-01-30"); other == person {
+		t.Error("the date of birth does not count")
+	}
+	noDate, err := h.Hash(KindPerson, "Novák|Jan Pavel")
+	if err != nil || noDate == person {
+		t.Errorf("without a date: %q, %v", noDate, err)
+	}
+	for _, c := range []struct{ input, want string }{
+		{"dbid:mstdemd", box}, {"schránka: MSTDEMD", box},
+		{"person:Novák|Jan Pavel|1980-01-31", person}, {"osoba:novák|jan pavel|1980-01-31", person},
+	} {
+		if got, err := h.Search(c.input); err != nil || got != c.want {
+			t.Errorf("Search(%q) = %q, %v; want %q", c.input, got, err, c.want)
+		}
+	}
+	for _, bad := range []struct{ kind, id string }{
+		{KindDataBox, "mstdem"}, {KindDataBox, "mstdem1"}, {KindDataBox, "mstdeml"},
+		{KindPerson, "Novák"}, {KindPerson, "|Jan|1980-01-01"}, {KindPerson, "a|b|c|d"},
+	} {
+		if _, err := h.Hash(bad.kind, bad.id); !errors.Is(err, ErrIdentifier) {
+			t.Errorf("Hash(%s, %q) = %v, want ErrIdentifier", bad.kind, bad.id, err)
+		}
+	}
 }

@@ -30,6 +30,7 @@ import (
 	"konektor/adapters/cuzk/sim"
 	"konektor/adapters/relay"
 	"konektor/certs"
+	"konektor/certs/docsig"
 	"konektor/certs/wssec"
 	"konektor/gateway/breaker"
 	"konektor/gateway/catalogue"
@@ -93,7 +94,7 @@ func addCUZK(ctx context.Context, c config.Config, o Options, cat *catalogue.Cat
 		if err != nil {
 			return nil, err
 		}
-		signer, err := wssec.NewSigner(seal.Key, seal.Leaf(), wssec.SignerOptions{Now: now, TTL: cuzkSealTTL})
+		signer, err := docsig.NewSigner(seal.Key, seal.Leaf(), docsig.SignerOptions{})
 		if err != nil {
 			return nil, fmt.Errorf("cuzk sandbox seal: %w", err)
 		}
@@ -132,7 +133,7 @@ func addCUZK(ctx context.Context, c config.Config, o Options, cat *catalogue.Cat
 	}
 	var reports cuzk.ReportVerifier
 	if haveTrust {
-		v, err := cuzk.NewWSSecReports(trust, now)
+		v, err := cuzk.NewDocReports(trust, now)
 		if err != nil {
 			z.Close(context.Background())
 			return nil, fmt.Errorf("cuzk.report_trust: %w", err)
@@ -209,10 +210,6 @@ func addCUZK(ctx context.Context, c config.Config, o Options, cat *catalogue.Cat
 	}
 	return z, nil
 }
-
-// cuzkSealTTL is how long the sandbox's seal timestamp stays valid: a
-// report may be downloaded weeks after it was made.
-const cuzkSealTTL = 30 * 24 * time.Hour
 
 // every runs fn every d until ctx ends.
 func (z *CUZK) every(ctx context.Context, d time.Duration, fn func(context.Context)) {

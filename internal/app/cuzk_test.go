@@ -24,6 +24,7 @@ import (
 	"konektor/gateway/httpapi"
 	"konektor/gateway/metrics"
 	"konektor/gateway/pipeline"
+	"konektor/gateway/subject"
 	"konektor/internal/config"
 	"konektor/internal/store"
 	"konektor/internal/store/sqlite"
@@ -108,7 +109,11 @@ func TestCUZKEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The report is sealed by the dev ČÚZK seal, not by konektor's own.
+	// The report is sealed as ČÚZK seals them (an enveloped signature in
+	// its root), by the dev ČÚZK seal, not by konektor's own.
+	if !bytes.Contains(report, []byte(`<VypisZKatastruNemovitosti><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">`)) {
+		t.Fatalf("report not sealed in its root:\n%.300s", report)
+	}
 	pki := in.cfg.PKIDir()
 	for _, tc := range []struct {
 		name  string
@@ -119,7 +124,7 @@ func TestCUZKEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v, err := cuzk.NewWSSecReports(trust, clk.Now)
+		v, err := cuzk.NewDocReports(trust, clk.Now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,14 +186,29 @@ func TestCUZKEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	entries := accessLog(t, in.dir)
+	subjects, err := subjectHasher(in.cfg) // the instance's access-log key
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, err := subjects.Hash(subject.KindPerson, "Nováková||")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var sawSeal, sawDenied, sawDisabled bool
+	owners := 0
 	for _, e := range entries {
 		if e.Upstream != "cuzk" {
 			t.Errorf("entry %d upstream %q", e.Seq, e.Upstream)
 		}
 		switch {
 		case e.Service == "sestavy/VratSestavuRequest" && e.AIS == "999002":
-			sawSeal = strings.Contains(e.Reason, "xml report "+id+": signature valid, signer CN=ČÚZK sandbox seal")
+			sawSeal = e.Reason == "account DEMO-WSDP" && strings.HasPrefix(e.Evidence, "xml report "+id+": signature valid, signer CN=ČÚZK sandbox seal")
+		case e.Service == "vyhledat/NajdiOSRequest":
+			// The owner searched is findable by an auditor, as a keyed hash only.
+			if e.Subject != owner {
+				t.Errorf("entry %d subject %q, want %q", e.Seq, e.Subject, owner)
+			}
+			owners++
 		case e.AIS == "999003":
 			sawDenied = e.Outcome == "denied" && strings.Contains(e.Reason, "sestavy")
 		case strings.Contains(e.Reason, "cuzk-account-disabled") || strings.Contains(e.Reason, "suspended"):
@@ -198,11 +218,11 @@ func TestCUZKEndToEnd(t *testing.T) {
 			t.Errorf("entry %d holds a password", e.Seq)
 		}
 	}
-	if !sawSeal || !sawDenied || !sawDisabled {
+	if !sawSeal || !sawDenied || !sawDisabled || owners != 2 {
 		for _, e := range entries {
-			t.Logf("%d %s %s %s %s", e.Seq, e.AIS, e.Service, e.Outcome, e.Reason)
+			t.Logf("%d %s %s %s %s | %s", e.Seq, e.AIS, e.Service, e.Outcome, e.Reason, e.Evidence)
 		}
-		t.Fatalf("access log: seal %v denied %v disabled %v", sawSeal, sawDenied, sawDisabled)
+		t.Fatalf("access log: seal %v denied %v disabled %v owner searches %d", sawSeal, sawDenied, sawDisabled, owners)
 	}
 	for _, e := range in.logs.All() {
 		line := e.Message + " " + strings.Join(fieldValues(e.ContextMap()), " ")

@@ -57,10 +57,13 @@
 // per LV, 100 Kč for an XML LV, nothing for the XML twin of pripojitXML;
 // free accounts' amounts are registered but not invoiced). LV 9999 of the
 // seed always ends in "chyba při vytváření". XML reports follow
-// VypisZKatastruNemovitosti.xsd and, with Options.Sealer, are sealed: the
-// sandbox signs them with konektor's WS-Security signer inside a SOAP
-// envelope (SealContainer), where ČÚZK puts an enveloped ds:Signature into
-// the report itself. PDF outputs are plain (elZnacka n).
+// VypisZKatastruNemovitosti.xsd and, with Options.Sealer, are sealed as
+// ČÚZK seals them: an enveloped ds:Signature (exc-c14n, RSA-SHA256,
+// Reference URI="" over the whole report, X509Data with the sealing
+// certificate) as the first child of the report's root element, which the
+// schema allows (certs/docsig.Signer makes it); historical reports
+// (datumK) stay unsealed, as ČÚZK's do. PDF outputs are plain (elZnacka
+// n).
 //
 // Data: the territory (BuiltinTerritory: every region and district, and
 // the municipalities, cadastral territories and parts of municipalities of

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"konektor/adapters/cuzk/sim"
-	"konektor/certs/wssec"
+	"konektor/certs/docsig"
 	"konektor/internal/xsdcheck"
 	"konektor/wsdl/cuzk"
 )
@@ -193,12 +193,12 @@ func sealKey(t *testing.T) (*rsa.PrivateKey, *x509.Certificate) {
 	return key, cert
 }
 
-// sealer returns a wssec signer on the sandbox clock; its timestamp lasts
-// 30 days, as long as a report is kept.
-func sealer(t *testing.T, c *clock) *wssec.Signer {
+// sealer returns a signer sealing reports as ČÚZK does (an enveloped
+// signature in the report's root).
+func sealer(t *testing.T) *docsig.Signer {
 	t.Helper()
 	k, crt := sealKey(t)
-	s, err := wssec.NewSigner(k, crt, wssec.SignerOptions{Now: c.Now, TTL: 30 * 24 * time.Hour})
+	s, err := docsig.NewSigner(k, crt, docsig.SignerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

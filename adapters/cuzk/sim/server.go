@@ -16,10 +16,10 @@ import (
 	"konektor/wsdl/cuzk"
 )
 
-// Sealer signs a SOAP envelope (an XML report wrapped for sealing);
-// *wssec.Signer implements it.
+// Sealer seals an XML report: it returns the report with an enveloped
+// ds:Signature in its root element; *docsig.Signer implements it.
 type Sealer interface {
-	Sign(envelope []byte) ([]byte, error)
+	Sign(report []byte) ([]byte, error)
 }
 
 // Notice is an operational notice (kod > 9000) ČÚZK adds to every answer

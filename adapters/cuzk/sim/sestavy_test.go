@@ -2,15 +2,18 @@ package sim_test
 
 import (
 	"bytes"
-	"context"
+	"crypto/x509"
 	"encoding/base64"
+	"encoding/pem"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
-	"crypto/x509"
-
 	"konektor/adapters/cuzk/sim"
+	"konektor/certs/docsig"
 	"konektor/certs/wssec"
 	"konektor/internal/xsdcheck"
 	"konektor/wsdl/cuzk"
@@ -149,13 +152,14 @@ func TestReportRules(t *testing.T) {
 	}
 }
 
-// TestSealedXMLReport: an XML report comes sealed (317), the seal
-// verifies with konektor's verifier, and the report inside validates
-// against the official LV schema. A free account's amount is registered
-// but not invoiced.
+// TestSealedXMLReport: an XML report comes sealed (317) with an enveloped
+// ds:Signature in its root, the seal verifies with konektor's document
+// verifier and xmlsec1, and the sealed report validates against the
+// official LV schema (which allows ds:Signature there). A free account's
+// amount is registered but not invoiced.
 func TestSealedXMLReport(t *testing.T) {
 	c := newClock()
-	s := newSandboxAt(t, c, sim.Options{Sealer: sealer(t, c)})
+	s := newSandboxAt(t, c, sim.Options{Sealer: sealer(t)})
 	_, rid := reportOf(t, s.call(t, "sestavy", "generujLV", "WSTESTB",
 		generujLV(sim.SampleLV, "xml", "<v:cisloJednaci>MUMI 12/2026</v:cisloJednaci><v:ucelKod>2</v:ucelKod>")))
 	c.Advance(3 * time.Second)
@@ -175,28 +179,36 @@ func TestSealedXMLReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !bytes.HasPrefix(file, []byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<VypisZKatastruNemovitosti><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">`)) {
+		t.Fatalf("not an enveloped signature in the report root:\n%.300s", file)
+	}
 	_, crt := sealKey(t)
-	v, err := wssec.NewVerifier(wssec.VerifierOptions{Trust: wssec.Trust{Pinned: []*x509.Certificate{crt}}, Now: c.Now,
-		MaxTimestampTTL: 31 * 24 * time.Hour, DisableReplayCheck: true})
+	v, err := docsig.NewVerifier(docsig.VerifierOptions{Trust: wssec.Trust{Pinned: []*x509.Certificate{crt}}, Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := v.Verify(context.Background(), file)
+	res, err := v.Verify(file)
 	if err != nil {
 		t.Fatalf("seal does not verify: %v", err)
 	}
-	report, err := xsdcheck.Body(file)
-	if err != nil {
-		t.Fatal(err)
+	if !bytes.Contains(res.Canonical, []byte("<CISLO_LV>352</CISLO_LV>")) || res.Root != "VypisZKatastruNemovitosti" {
+		t.Fatalf("signed report:\n%.500s", res.Canonical)
 	}
-	if !bytes.Contains(res.Body, []byte("<CISLO_LV>352</CISLO_LV>")) {
-		t.Fatalf("signed body:\n%.500s", res.Body)
-	}
-	xsdcheck.ValidateCUZKReport(t, report)
+	xsdcheck.ValidateCUZKReport(t, file)
 	// Tampering breaks the seal.
 	bad := bytes.Replace(file, []byte("Nováková"), []byte("Novotná"), 1)
-	if _, err := v.Verify(context.Background(), bad); err == nil {
-		t.Fatal("a changed report verified")
+	if _, err := v.Verify(bad); docsig.CodeOf(err) != docsig.CodeDigestMismatch {
+		t.Fatalf("a changed report: %v", err)
+	}
+	// xmlsec1, given the seal certificate as trusted, agrees.
+	if xs, err := exec.LookPath("xmlsec1"); err == nil {
+		dir := t.TempDir()
+		certFile, reportFile := filepath.Join(dir, "seal.pem"), filepath.Join(dir, "report.xml")
+		_ = os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: crt.Raw}), 0o600)
+		_ = os.WriteFile(reportFile, file, 0o600)
+		if out, err := exec.Command(xs, "--verify", "--trusted-pem", certFile, reportFile).CombinedOutput(); err != nil {
+			t.Fatalf("xmlsec1: %v\n%s", err, out)
+		}
 	}
 	ch := s.Charges()
 	if len(ch) != 1 || ch[0].Invoiced || ch[0].Amount != 100 {
