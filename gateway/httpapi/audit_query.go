@@ -106,7 +106,8 @@ func parseFilter(v url.Values, loc *time.Location, subjects *subject.Hasher) (fi
 		}
 		h, err := subjects.Search(s)
 		if err != nil {
-			return f, badFilter("subjekt: zadejte AIFO nebo IČO (1–8 číslic)", "subject: enter an AIFO reference or an IČO (1–8 digits)")
+			return f, badFilter("subjekt: zadejte AIFO nebo IČO (1–8 číslic), rodné číslo (rc:…), datovou schránku (dbid:…) nebo osobu (osoba:příjmení|jméno|RRRR-MM-DD)",
+				"subject: enter an AIFO reference or an IČO (1–8 digits), a rodné číslo (rc:…), a data box (dbid:…) or a person (person:surname|given name|YYYY-MM-DD)")
 		}
 		f.q.Subject, f.subject = h, h
 		f.params.Set("subject", h)
