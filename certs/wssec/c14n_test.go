@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
 	"github.com/russellhaering/goxmldsig/etreeutils"
 )
@@ -114,15 +115,49 @@ func TestExcC14NWithout(t *testing.T) {
 // oracleC14N canonicalizes with goxmldsig, the reference the package was
 // first built on.
 func oracleC14N(el *element, prefixList string) ([]byte, error) {
-	ctx, err := etreeutils.NSBuildParentContext(el)
+	ctx, err := etreeutils.NSBuildParentContext(toEtree(el))
 	if err != nil {
 		return nil, err
 	}
-	det, err := etreeutils.NSDetatch(ctx, el)
+	det, err := etreeutils.NSDetatch(ctx, toEtree(el))
 	if err != nil {
 		return nil, err
 	}
 	return dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList(prefixList).Canonicalize(det)
+}
+
+// toEtree returns the etree element that corresponds to el in an etree copy
+// of el's whole tree (goxmldsig works on etree).
+func toEtree(el *element) *etree.Element {
+	top := el
+	for top.Parent() != nil {
+		top = top.Parent()
+	}
+	var found *etree.Element
+	var conv func(dst *etree.Element, src *element)
+	conv = func(dst *etree.Element, src *element) {
+		if src == el {
+			found = dst
+		}
+		for _, a := range src.Attr {
+			dst.CreateAttr(qualified(a.Space, a.Key), a.Value)
+		}
+		for _, t := range src.Child {
+			switch t := t.(type) {
+			case *element:
+				conv(dst.CreateElement(qualified(t.Space, t.Tag)), t)
+			case *charData:
+				dst.CreateText(t.Data)
+			case *comment:
+				dst.CreateComment(t.Data)
+			case *procInst:
+				dst.CreateProcInst(t.Target, t.Inst)
+			}
+		}
+	}
+	doc := etree.NewDocument()
+	conv(&doc.Element, top)
+	return found
 }
 
 // oracleApplies reports whether goxmldsig canonicalizes el's subtree

@@ -19,11 +19,22 @@ type message struct {
 }
 
 // parseEnvelope parses and checks the SOAP structure of raw.
+// The caller releases m.doc when done with the tree.
 func parseEnvelope(raw []byte, l Limits) (*message, error) {
 	doc, err := parseXML(raw, l)
 	if err != nil {
 		return nil, err
 	}
+	m, err := checkEnvelope(doc)
+	if err != nil {
+		doc.release()
+		return nil, err
+	}
+	return m, nil
+}
+
+// checkEnvelope finds the SOAP structure of a parsed document.
+func checkEnvelope(doc *document) (*message, error) {
 	env := doc.Root()
 	if env == nil {
 		return nil, reject(CodeMalformed, "no root element")
@@ -72,8 +83,10 @@ func parseEnvelope(raw []byte, l Limits) (*message, error) {
 			}
 			m.ids[a.Value] = e
 		}
-		for _, c := range e.ChildElements() {
-			walk(c)
+		for _, t := range e.Child {
+			if c, ok := t.(*element); ok {
+				walk(c)
+			}
 		}
 	}
 	walk(env)

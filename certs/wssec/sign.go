@@ -91,6 +91,7 @@ func (s *Signer) sign(envelope []byte, plan signPlan) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer m.doc.release()
 	if len(m.signatures) > 0 || len(m.timestamps) > 0 {
 		return nil, ErrAlreadySigned
 	}
@@ -161,20 +162,20 @@ func (s *Signer) sign(envelope []byte, plan signPlan) ([]byte, error) {
 		if id == "" {
 			return nil, fmt.Errorf("signing target %s has no wsu:Id", t.Tag)
 		}
-		c, err := excC14N(t, "")
+		sum, err := excC14NDigest(dh, t, "")
 		if err != nil {
 			return nil, fmt.Errorf("canonicalize %s: %w", t.Tag, err)
 		}
-		addReference(si, "#"+id, transform, dh, digest(dh, c))
+		addReference(si, "#"+id, transform, dh, sum)
 	}
 	for _, uri := range plan.extraRefs {
 		addReference(si, uri, transform, dh, digest(dh, nil))
 	}
-	c, err := excC14N(si, "")
+	sum, err := excC14NDigest(hash, si, "")
 	if err != nil {
 		return nil, fmt.Errorf("canonicalize SignedInfo: %w", err)
 	}
-	value, err := s.key.Sign(rand.Reader, digest(hash, c), hash)
+	value, err := s.key.Sign(rand.Reader, sum, hash)
 	if err != nil {
 		return nil, fmt.Errorf("RSA signature: %w", err)
 	}
@@ -225,7 +226,7 @@ func (s *Signer) securityHeader(m *message) (*element, error) {
 // wsuID returns the value of el's wsu:Id attribute, or "".
 func wsuID(el *element) string {
 	for i := range el.Attr {
-		if el.Attr[i].Key == "Id" && el.Attr[i].Space != "" && el.Attr[i].NamespaceURI() == nsWSU {
+		if el.Attr[i].Key == "Id" && el.Attr[i].Space != "" && attrNamespace(el, &el.Attr[i]) == nsWSU {
 			return el.Attr[i].Value
 		}
 	}

@@ -1,6 +1,7 @@
 package wssec
 
 import (
+	"bytes"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
@@ -26,7 +27,10 @@ const maxX509DataCerts = 8
 
 // signingCert resolves KeyInfo to the signing certificate and any extra
 // chain certificates the message carries.
-func signingCert(m *message, sec, ki *element) (*x509.Certificate, []*x509.Certificate, error) {
+//
+// A certificate whose DER equals one in known (the pinned ones) is returned
+// as that already parsed certificate instead of being parsed again.
+func signingCert(m *message, sec, ki *element, known []*x509.Certificate) (*x509.Certificate, []*x509.Certificate, error) {
 	kids := ki.ChildElements()
 	if len(kids) != 1 || hasText(ki) {
 		return nil, nil, reject(CodeKeyReference, "KeyInfo must hold exactly one SecurityTokenReference or X509Data")
@@ -55,7 +59,7 @@ func signingCert(m *message, sec, ki *element) (*x509.Certificate, []*x509.Certi
 		if et, ok := plainAttr(bst, "EncodingType"); ok && et != encodingBase64 {
 			return nil, nil, reject(CodeKeyReference, "BinarySecurityToken EncodingType is not Base64Binary")
 		}
-		c, err := parseB64Cert(bst)
+		c, err := parseB64Cert(bst, known)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -69,7 +73,7 @@ func signingCert(m *message, sec, ki *element) (*x509.Certificate, []*x509.Certi
 			if len(certs) == maxX509DataCerts {
 				return nil, nil, reject(CodeKeyReference, "more than %d certificates in X509Data", maxX509DataCerts)
 			}
-			c, err := parseB64Cert(e)
+			c, err := parseB64Cert(e, known)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -84,8 +88,9 @@ func signingCert(m *message, sec, ki *element) (*x509.Certificate, []*x509.Certi
 	}
 }
 
-// parseB64Cert decodes the base64 DER certificate in el's text.
-func parseB64Cert(el *element) (*x509.Certificate, error) {
+// parseB64Cert decodes the base64 DER certificate in el's text; a
+// certificate of known is reused when its DER is the same.
+func parseB64Cert(el *element, known []*x509.Certificate) (*x509.Certificate, error) {
 	txt, ok := textOf(el)
 	if !ok {
 		return nil, reject(CodeKeyReference, "%s must hold only base64 text", el.Tag)
@@ -93,6 +98,11 @@ func parseB64Cert(el *element) (*x509.Certificate, error) {
 	der, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(txt), ""))
 	if err != nil {
 		return nil, rejectErr(CodeKeyReference, err, "%s is not base64", el.Tag)
+	}
+	for _, k := range known {
+		if bytes.Equal(k.Raw, der) {
+			return k, nil
+		}
 	}
 	c, err := x509.ParseCertificate(der)
 	if err != nil {

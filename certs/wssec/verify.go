@@ -144,6 +144,7 @@ func (v *Verifier) Verify(ctx context.Context, envelope []byte) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
+	defer m.doc.release()
 	st := &verified{m: m}
 	if err := v.locate(st); err != nil {
 		return nil, err
@@ -151,7 +152,7 @@ func (v *Verifier) Verify(ctx context.Context, envelope []byte) (*Result, error)
 	if err := v.checkSignedInfoShape(st, st.si); err != nil {
 		return nil, err
 	}
-	cert, extra, err := signingCert(m, st.sec, st.ki)
+	cert, extra, err := signingCert(m, st.sec, st.ki, v.trust.Pinned)
 	if err != nil {
 		return nil, err
 	}
@@ -321,6 +322,7 @@ func (v *Verifier) checkReferences(st *verified, siC []byte, res *Result) error 
 	if err != nil {
 		return rejectErr(CodeInternal, err, "re-parse verified SignedInfo")
 	}
+	defer vdoc.release()
 	vsi := vdoc.Root()
 	if vsi == nil || !m.is(vsi, nsDS, "SignedInfo") {
 		return reject(CodeInternal, "verified SignedInfo has an unexpected root")
@@ -349,7 +351,7 @@ func (v *Verifier) checkReferences(st *verified, siC []byte, res *Result) error 
 			return err
 		}
 		var target *element
-		var canon []byte
+		var canon, sum []byte
 		if enveloped {
 			target = m.env
 			if len(transforms) != 2 || transforms[0].alg != algEnveloped || transforms[1].alg != algExcC14N {
@@ -359,6 +361,9 @@ func (v *Verifier) checkReferences(st *verified, siC []byte, res *Result) error 
 				return reject(CodeComment, "the signed envelope contains a comment")
 			}
 			canon, err = excC14NWithout(target, st.sig, transforms[1].prefixList)
+			if err == nil {
+				sum = digest(h, canon)
+			}
 		} else {
 			if len(uri) < 2 || uri[0] != '#' {
 				return reject(CodeNotCovered, "Reference URI %q is not a same-document #id", uri)
@@ -376,12 +381,20 @@ func (v *Verifier) checkReferences(st *verified, siC []byte, res *Result) error 
 			if hasComment(target) {
 				return reject(CodeComment, "signed element %s contains a comment", target.Tag)
 			}
-			canon, err = excC14N(target, transforms[0].prefixList)
+			if target == m.body {
+				// The Body's canonical form is what the caller gets.
+				canon, err = excC14N(target, transforms[0].prefixList)
+				if err == nil {
+					sum = digest(h, canon)
+				}
+			} else {
+				sum, err = excC14NDigest(h, target, transforms[0].prefixList)
+			}
 		}
 		if err != nil {
 			return rejectErr(CodeDigestMismatch, err, "canonicalize %q", uri)
 		}
-		if subtle.ConstantTimeCompare(digest(h, canon), want) != 1 {
+		if subtle.ConstantTimeCompare(sum, want) != 1 {
 			return reject(CodeDigestMismatch, "digest of %q does not match", uri)
 		}
 		covered[target] = true
@@ -394,7 +407,7 @@ func (v *Verifier) checkReferences(st *verified, siC []byte, res *Result) error 
 		}
 	}
 	if enveloped {
-		body, err := bodyOf(parseXML(res.Envelope, v.limits))
+		body, err := bodyOf(res.Envelope, v.limits)
 		if err != nil {
 			return err
 		}
@@ -472,10 +485,12 @@ func (v *Verifier) describe(st *verified, e *element) string {
 }
 
 // bodyOf returns the canonical Body of a verified canonical envelope.
-func bodyOf(doc *document, err error) ([]byte, error) {
+func bodyOf(envelope []byte, l Limits) ([]byte, error) {
+	doc, err := parseXML(envelope, l)
 	if err != nil {
 		return nil, rejectErr(CodeInternal, err, "re-parse verified envelope")
 	}
+	defer doc.release()
 	env := doc.Root()
 	var body *element
 	for _, c := range env.ChildElements() {
