@@ -20,6 +20,10 @@ var ErrClosed = errors.New("audit: recorder closed")
 // Defaults for Options.
 const (
 	DefaultMaxBatch = 512
+	// lingerGap and lingerMax shape the adaptive wait of MaxDelay 0 (see
+	// Recorder.linger).
+	lingerGap = 50 * time.Microsecond
+	lingerMax = 2 * time.Millisecond
 	// maxConflictRetries bounds how often one batch is re-chained after
 	// another writer (a second node sharing the log) moved the head.
 	maxConflictRetries = 8
@@ -34,8 +38,12 @@ type Options struct {
 	// MaxBatch caps how many entries one transaction carries; DefaultMaxBatch if 0 or less.
 	MaxBatch int
 	// MaxDelay is how long a batch may wait for more entries before it is
-	// committed. Zero (the default) waits for none: entries that arrive while
-	// a commit runs form the next batch, which already groups them under load.
+	// committed. Zero (the default) adapts: entries that arrive while a
+	// commit runs form the next batch, and while that batch is smaller than
+	// the last one and entries keep arriving (each within 50 µs), it waits
+	// for them, at most half as long as the last commit took (and 2 ms):
+	// the callers the last commit answered come back to one commit, not to
+	// a commit of their own.
 	MaxDelay time.Duration
 	// OnCommit, if set, is called after every committed batch with the new
 	// head; it must not block (Checkpointer.Notify does not).
@@ -73,6 +81,11 @@ type Recorder struct {
 	headKnown bool
 	headSeq   int64
 	headHash  string
+
+	// The last commit, for the adaptive wait; loop goroutine only.
+	lastBatch  int
+	lastCommit time.Duration
+	lingerGap  time.Duration
 }
 
 type request struct {
@@ -102,18 +115,19 @@ func NewRecorder(log store.AccessLog, opts Options) *Recorder {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &Recorder{
-		log:      log,
-		now:      opts.Now,
-		logger:   opts.Logger,
-		maxBatch: opts.MaxBatch,
-		maxDelay: max(opts.MaxDelay, 0),
-		onCommit: opts.OnCommit,
-		bodies:   opts.Bodies,
-		reqs:     make(chan *request, opts.MaxBatch),
-		closing:  make(chan struct{}),
-		done:     make(chan struct{}),
-		ctx:      ctx,
-		cancel:   cancel,
+		log:       log,
+		now:       opts.Now,
+		logger:    opts.Logger,
+		maxBatch:  opts.MaxBatch,
+		maxDelay:  max(opts.MaxDelay, 0),
+		onCommit:  opts.OnCommit,
+		bodies:    opts.Bodies,
+		reqs:      make(chan *request, opts.MaxBatch),
+		closing:   make(chan struct{}),
+		done:      make(chan struct{}),
+		ctx:       ctx,
+		cancel:    cancel,
+		lingerGap: lingerGap,
 	}
 	go r.run()
 	return r
@@ -236,7 +250,10 @@ func (r *Recorder) run() {
 		select {
 		case req := <-r.reqs:
 			batch = r.fill(append(batch[:0], req))
+			// The wall clock here only measures how long commits take.
+			started := time.Now()
 			r.commit(batch)
+			r.lastBatch, r.lastCommit = len(batch), time.Since(started)
 		case <-r.closing:
 			r.drain(batch)
 			return
@@ -256,7 +273,7 @@ func (r *Recorder) fill(batch []*request) []*request {
 		default:
 		}
 		if r.maxDelay == 0 {
-			return batch
+			return r.linger(batch)
 		}
 		if deadline == nil {
 			t := time.NewTimer(r.maxDelay)
@@ -267,6 +284,41 @@ func (r *Recorder) fill(batch []*request) []*request {
 		case req := <-r.reqs:
 			batch = append(batch, req)
 		case <-deadline:
+			return batch
+		case <-r.closing:
+			return batch
+		}
+	}
+	return batch
+}
+
+// linger is the adaptive wait of MaxDelay 0. Under load, callers whose
+// entries the last commit answered come back while the next batch forms;
+// committing without them splits the callers into two groups that take
+// turns, each with a commit (an fsync) of its own. So when the batch is
+// smaller than the last one, linger waits for more entries as long as they
+// keep coming (each within lingerGap of the one before), but at most half
+// the time the last commit took (and lingerMax): the wait never costs much
+// beside the commit it saves. At low load (a batch as large as the last)
+// and with fast storage it does not wait.
+func (r *Recorder) linger(batch []*request) []*request {
+	budget := min(r.lastCommit/2, lingerMax)
+	if len(batch) >= r.lastBatch || budget <= 0 {
+		return batch
+	}
+	deadline := time.Now().Add(budget)
+	gap := time.NewTimer(min(r.lingerGap, budget))
+	defer gap.Stop()
+	for len(batch) < r.maxBatch {
+		select {
+		case req := <-r.reqs:
+			batch = append(batch, req)
+			left := time.Until(deadline)
+			if left <= 0 {
+				return batch
+			}
+			gap.Reset(min(r.lingerGap, left))
+		case <-gap.C:
 			return batch
 		case <-r.closing:
 			return batch

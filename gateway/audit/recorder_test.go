@@ -190,6 +190,40 @@ func TestMaxDelayWaitsForAFullBatch(t *testing.T) {
 	}
 }
 
+// With MaxDelay 0 and slow commits, callers that the last commit answered
+// come back to one commit with the others, rather than taking turns in two
+// groups of half the size.
+func TestLingerGathersReturningCallers(t *testing.T) {
+	t.Parallel()
+	h := &hookLog{AccessLog: &memLog{}, before: func(int, context.Context, []store.AccessEntry) error {
+		time.Sleep(10 * time.Millisecond) // a slow fsync
+		return nil
+	}}
+	r := newRecorder(t, h, Options{})
+	r.lingerGap = time.Hour // a loaded test machine: wait out the budget (5 ms)
+	const callers, rounds = 16, 12
+	var wg sync.WaitGroup
+	for i := range callers {
+		wg.Go(func() {
+			for range rounds {
+				mustRecord(t, r, exchange(i))
+			}
+		})
+	}
+	wg.Wait()
+	sizes := h.batchSizes()
+	full := 0
+	for _, n := range sizes {
+		if n == callers {
+			full++
+		}
+	}
+	// Without the wait the callers split into two groups that alternate.
+	if full < rounds/2 {
+		t.Fatalf("batch sizes %v: %d of %d batches hold every caller, want at least %d", sizes, full, len(sizes), rounds/2)
+	}
+}
+
 func TestMaxDelayExpires(t *testing.T) {
 	t.Parallel()
 	r := newRecorder(t, &memLog{}, Options{MaxBatch: 100, MaxDelay: time.Millisecond})

@@ -83,6 +83,7 @@ func (s *Store) AppendAccess(ctx context.Context, entries []store.AccessEntry) e
 	case err != nil:
 		return fmt.Errorf("postgres: append access: %w", err)
 	case affected[1] == int64(len(entries)):
+		s.index.notify()
 		return nil
 	case affected[1] != 0:
 		return fmt.Errorf("postgres: append access: %d of %d rows inserted", affected[1], len(entries))

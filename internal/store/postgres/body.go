@@ -53,6 +53,7 @@ func (s *Store) AppendAccessWithBodies(ctx context.Context, entries []store.Acce
 	case inserted != int64(len(entries)):
 		return fmt.Errorf("postgres: append access: %d of %d rows inserted", inserted, len(entries))
 	}
+	s.index.notify()
 	return nil
 }
 

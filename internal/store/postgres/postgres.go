@@ -3,7 +3,9 @@
 // connection's search_path (set it in the URL, e.g. ?search_path=konektor)
 // and is created and upgraded by the embedded, versioned migrations in
 // migrations/. Appends from several nodes are serialised by a transaction
-// advisory lock, so the access log stays one gapless sequence.
+// advisory lock, so the access log stays one gapless sequence. The search
+// indexes are on a derived table filled in the background (see search.go),
+// so that an append writes only the entry and its primary key.
 package postgres
 
 import (
@@ -24,15 +26,32 @@ import (
 type Store struct {
 	pool   *pgxpool.Pool
 	logger *zap.Logger
+	index  *indexer
 
 	closeOnce sync.Once
+}
+
+// Options configure OpenWith.
+type Options struct {
+	// Logger receives operational messages; zap.NewNop() if nil.
+	Logger *zap.Logger
+	// ManualSearchIndex stops this Store's background indexer: the search
+	// index then grows only through CatchUpSearchIndex (or another node's
+	// indexer). For tests, which need the index at a known place.
+	ManualSearchIndex bool
 }
 
 // Open connects to the database at url (a postgres:// URL or a key=value
 // connection string; pgxpool's pool_* parameters are honoured) and brings
 // the schema up to date. It refuses a database migrated by a newer konektor
-// (store.ErrSchemaTooNew).
+// (store.ErrSchemaTooNew). The search indexer starts in the background.
 func Open(ctx context.Context, url string, logger *zap.Logger) (*Store, error) {
+	return OpenWith(ctx, url, Options{Logger: logger})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, url string, o Options) (*Store, error) {
+	logger := o.Logger
 	if logger == nil {
 		logger = zap.NewNop()
 	}
@@ -55,6 +74,7 @@ func Open(ctx context.Context, url string, logger *zap.Logger) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
+	s.index = newIndexer(s, o.ManualSearchIndex)
 	for _, m := range applied {
 		logger.Info("store migration applied", zap.String("backend", "postgres"),
 			zap.Int("version", m.Version), zap.String("name", m.Name))
@@ -74,7 +94,12 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes every connection of the pool. It may be called more than once.
 func (s *Store) Close() error {
-	s.closeOnce.Do(s.pool.Close)
+	s.closeOnce.Do(func() {
+		if s.index != nil {
+			s.index.stop()
+		}
+		s.pool.Close()
+	})
 	return nil
 }
 

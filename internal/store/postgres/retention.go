@@ -64,6 +64,12 @@ func (s *Store) PruneAccess(ctx context.Context, through int64) (int64, error) {
 				return err
 			}
 			done = hi == through
+			if err := q.exec(ctx, "DELETE FROM access_search WHERE seq BETWEEN $1 AND $2", *lo, hi); err != nil {
+				return err
+			}
+			if err := q.exec(ctx, "DELETE FROM access_search_bucket WHERE bucket < $1::bigint >> $2::int", hi, store.SearchBucketBits); err != nil {
+				return err
+			}
 			return q.exec(ctx, "DELETE FROM access_body WHERE seq <= $1", hi)
 		})
 		if err != nil {

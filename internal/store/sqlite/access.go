@@ -162,6 +162,9 @@ func (s *Store) appendBatch(ctx context.Context, entries []store.AccessEntry, bo
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: append access: commit: %w", err)
 	}
+	if s.search != nil {
+		s.search.notify()
+	}
 	return nil
 }
 

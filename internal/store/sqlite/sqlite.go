@@ -4,6 +4,11 @@
 // through a single connection; reads use a small pool of read-only
 // connections, so scans never hold back the writer. The schema is created
 // and upgraded by the embedded, versioned migrations in migrations/.
+//
+// The access log's search indexes live in a second, derived file next to
+// it (see SearchPath), filled in the background, so that an append writes
+// only the entry and its primary key however large the log grows. Queries
+// read entries the index does not cover yet from the log itself.
 package sqlite
 
 import (
@@ -41,14 +46,34 @@ type Store struct {
 	lastSeq *sql.Stmt
 	inserts map[int]*sql.Stmt // by row count
 
+	search *searchIndex
+
 	closeOnce sync.Once
 	closeErr  error
 }
 
+// Options configure OpenWith.
+type Options struct {
+	// Logger receives operational messages; zap.NewNop() if nil.
+	Logger *zap.Logger
+	// ManualSearchIndex stops the background indexer: the search index
+	// then grows only through CatchUpSearchIndex. For tests, which need the
+	// index at a known place.
+	ManualSearchIndex bool
+}
+
 // Open opens (creating if needed) the SQLite database at path and brings
 // its schema up to date. It refuses a database written by a newer konektor
-// (store.ErrSchemaTooNew). The directory must exist.
+// (store.ErrSchemaTooNew). The directory must exist. The search index file
+// (SearchPath) is opened too, and created or rebuilt from the log when it
+// is missing or does not match it.
 func Open(ctx context.Context, path string, logger *zap.Logger) (*Store, error) {
+	return OpenWith(ctx, path, Options{Logger: logger})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
+	logger := o.Logger
 	if logger == nil {
 		logger = zap.NewNop()
 	}
@@ -99,6 +124,12 @@ func Open(ctx context.Context, path string, logger *zap.Logger) (*Store, error) 
 		_ = s.Close()
 		return nil, fmt.Errorf("sqlite: open %s for reading: %w", path, err)
 	}
+	x, err := openSearch(ctx, path, w, logger, o.ManualSearchIndex)
+	if err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	s.search = x
 	for _, m := range applied {
 		logger.Info("store migration applied", zap.String("backend", "sqlite"), zap.String("path", path),
 			zap.Int("version", m.Version), zap.String("name", m.Name))
@@ -125,7 +156,9 @@ func checkPath(path string) error {
 // effect (journal_mode can silently stay "delete" on some file systems).
 func (s *Store) checkWriter(ctx context.Context) error {
 	var mode string
-	if err := s.w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+	if err := retryBusy(ctx, func() error {
+		return s.w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
+	}); err != nil {
 		return fmt.Errorf("sqlite: open %s: %w", s.path, err)
 	}
 	if !strings.EqualFold(mode, "wal") {
@@ -156,6 +189,10 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		var errs []error
+		if s.search != nil {
+			s.search.stop()
+			errs = append(errs, s.search.closeDBs())
+		}
 		if s.lastSeq != nil {
 			errs = append(errs, s.lastSeq.Close())
 		}
@@ -178,6 +215,31 @@ func (s *Store) Close() error {
 func isConstraint(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+}
+
+// retryBusy runs fn again while it fails with SQLITE_BUSY, for up to
+// busyTimeout. Two processes creating the same file race to switch it to
+// WAL, and SQLite answers the loser SQLITE_BUSY at once, without waiting:
+// a new connection (its pragmas) is tried again.
+func retryBusy(ctx context.Context, fn func() error) error {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		err := fn()
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLITE_BUSY (a lock another connection holds).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 var _ store.Store = (*Store)(nil)

@@ -50,10 +50,18 @@ func benchEntry(seq int64) store.AccessEntry {
 	}
 }
 
-// SeedBench fills an empty store with n benchmark entries.
+// SeedBench fills an empty store with n benchmark entries and, for a
+// store with a derived search index, waits until it is caught up.
 func SeedBench(tb testing.TB, s store.Store, n int64) {
 	tb.Helper()
 	ctx := context.Background()
+	defer func() {
+		if idx, ok := s.(store.SearchIndex); ok {
+			if err := idx.CatchUpSearchIndex(ctx, 0); err != nil {
+				tb.Fatalf("catching up the search index: %v", err)
+			}
+		}
+	}()
 	last, err := s.LastAccess(ctx)
 	if err == nil && last.Seq >= n {
 		return

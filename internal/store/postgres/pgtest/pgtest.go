@@ -32,11 +32,20 @@ func Open(tb testing.TB) *postgres.Store {
 // OpenURL opens the store at url (see NewSchema), closed at cleanup.
 func OpenURL(tb testing.TB, url string) *postgres.Store {
 	tb.Helper()
-	logger := zap.NewNop() // benchmarks: keep their output readable
-	if _, ok := tb.(*testing.B); !ok {
-		logger = zaptest.NewLogger(tb)
+	return OpenURLWith(tb, url, postgres.Options{})
+}
+
+// OpenURLWith is OpenURL with options; a nil Logger logs to tb (or
+// nowhere in benchmarks).
+func OpenURLWith(tb testing.TB, url string, o postgres.Options) *postgres.Store {
+	tb.Helper()
+	if o.Logger == nil {
+		o.Logger = zap.NewNop() // benchmarks: keep their output readable
+		if _, ok := tb.(*testing.B); !ok {
+			o.Logger = zaptest.NewLogger(tb)
+		}
 	}
-	s, err := postgres.Open(context.Background(), url, logger)
+	s, err := postgres.OpenWith(context.Background(), url, o)
 	if err != nil {
 		tb.Fatalf("postgres.Open: %v", err)
 	}
