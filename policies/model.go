@@ -171,7 +171,12 @@ type ServiceGrant struct {
 }
 
 // DataBoxGrant lets an AIS, acting for an OVM, use a data box with the given
-// ISDS privileges (PRIVIL_READ_ALL, PRIVIL_CREATE_DM, ...).
+// ISDS privileges (PRIVIL_READ_ALL, PRIVIL_CREATE_DM, ...) and konektor's
+// KONEKTOR_DRAFT: prepare messages that konektor keeps as drafts for a
+// client with PRIVIL_CREATE_DM to send. The issue's four uses map to: list
+// and read without delivering = PRIVIL_VIEW_INFO (+ PRIVIL_READ_* to read);
+// download = PRIVIL_READ_NON_PERSONAL / PRIVIL_READ_ALL; prepare a draft =
+// KONEKTOR_DRAFT; send = PRIVIL_CREATE_DM.
 type DataBoxGrant struct {
 	AIS        string   `yaml:"ais"`
 	OVM        string   `yaml:"ovm"`

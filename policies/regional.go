@@ -28,6 +28,11 @@ const (
 	PrivSearchDB        Privilege = 16
 	PrivOwnerAdm        Privilege = 32
 	PrivEraseVault      Privilege = 128
+	// PrivDraft is konektor's own, not an ISDS privilege (KONEKTOR_DRAFT):
+	// prepare a data message that konektor keeps as a draft, to be sent by
+	// a client with PRIVIL_CREATE_DM. A client holding PRIVIL_CREATE_DM
+	// sends directly.
+	PrivDraft Privilege = 1 << 16
 )
 
 type regional struct {
@@ -185,7 +190,7 @@ func (p Privilege) String() string {
 
 var privilegeOrder = []string{
 	"PRIVIL_READ_NON_PERSONAL", "PRIVIL_READ_ALL", "PRIVIL_CREATE_DM", "PRIVIL_VIEW_INFO",
-	"PRIVIL_SEARCH_DB", "PRIVIL_OWNER_ADM", "PRIVIL_ERASE_VAULT",
+	"PRIVIL_SEARCH_DB", "PRIVIL_OWNER_ADM", "PRIVIL_ERASE_VAULT", "KONEKTOR_DRAFT",
 }
 
 // CadastreRequest asks whether an AIS acting for an OVM may call a WSDP

@@ -108,3 +108,41 @@ func TestDecideCadastre(t *testing.T) {
 		t.Error("unknown account found")
 	}
 }
+
+// TestDraftPrivilege: KONEKTOR_DRAFT is konektor's own privilege of a
+// data-box grant (prepare a draft), apart from the ISDS bits; a grant may
+// name it and decisions and texts know it.
+func TestDraftPrivilege(t *testing.T) {
+	m, err := DecodeYAML(strings.NewReader(`
+dataBoxes:
+  - {ais: "999007", ovm: "12345678", box: mstdemd, privileges: [PRIVIL_VIEW_INFO, KONEKTOR_DRAFT]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Compile(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := DataBoxRequest{AIS: "999007", OVM: "12345678", Box: "mstdemd", Need: PrivDraft}
+	if d := s.DecideDataBox(req); !d.Permit || !strings.Contains(d.Reasons[0].EN, "PRIVIL_VIEW_INFO+KONEKTOR_DRAFT") {
+		t.Fatalf("draft: %+v", d)
+	}
+	req.Need = PrivCreateDM
+	if d := s.DecideDataBox(req); d.Permit || !strings.Contains(d.Reasons[0].EN, "PRIVIL_CREATE_DM") {
+		t.Fatalf("send with a draft grant: %+v", d)
+	}
+	if PrivDraft&(PrivReadNonPersonal|PrivReadAll|PrivCreateDM|PrivViewInfo|PrivSearchDB|PrivOwnerAdm|PrivEraseVault|64) != 0 {
+		t.Fatal("PrivDraft overlaps an ISDS privilege bit")
+	}
+	m, err = DecodeYAML(strings.NewReader(`
+dataBoxes:
+  - {ais: "999007", ovm: "12345678", box: mstdemd, privileges: [PRIVIL_DRAFT]}
+`))
+	if err == nil {
+		_, err = Compile(m)
+	}
+	if err == nil || !strings.Contains(err.Error(), "KONEKTOR_DRAFT") {
+		t.Fatalf("an unknown privilege name: %v", err)
+	}
+}

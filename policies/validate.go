@@ -51,7 +51,8 @@ func (p *problems) err() error {
 	return &e
 }
 
-// ISDS user privileges (userPrivils bits) a data-box grant may name.
+// ISDS user privileges (userPrivils bits) a data-box grant may name, and
+// konektor's own KONEKTOR_DRAFT (PrivDraft).
 var isdsPrivileges = map[string]uint32{
 	"PRIVIL_READ_NON_PERSONAL": 1,
 	"PRIVIL_READ_ALL":          2,
@@ -60,6 +61,7 @@ var isdsPrivileges = map[string]uint32{
 	"PRIVIL_SEARCH_DB":         16,
 	"PRIVIL_OWNER_ADM":         32,
 	"PRIVIL_ERASE_VAULT":       128,
+	"KONEKTOR_DRAFT":           uint32(PrivDraft),
 }
 
 // cadastreServices are the ČÚZK WSDP services a cadastre account may use.
@@ -294,7 +296,7 @@ func (m *Model) validateRegional(p *problems) {
 		}
 		for j, pr := range d.Privileges {
 			if _, ok := isdsPrivileges[pr]; !ok {
-				p.add("%s.privileges[%d]: %q is not an ISDS privilege (PRIVIL_READ_ALL, ...)", at, j, pr)
+				p.add("%s.privileges[%d]: %q is not an ISDS privilege (PRIVIL_READ_ALL, ...) nor KONEKTOR_DRAFT", at, j, pr)
 			}
 		}
 	}

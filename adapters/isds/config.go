@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 
 	"konektor/adapters/relay"
+	"konektor/gateway/breaker"
 	"konektor/policies"
 	wsdl "konektor/wsdl/isds"
 )
@@ -51,6 +52,16 @@ type Account struct {
 	// Throttled: the ISDS account is in restricted mode; konektor sends
 	// one request of it at a time.
 	Throttled bool
+	// Guard is the circuit breaker of the ISDS node the account reaches
+	// (accounts on one base URL share it); nil = none.
+	Guard Guard
+}
+
+// Guard runs calls to one ISDS node through its circuit breaker;
+// *breaker.Pool (one node) implements it. A call it refuses fails with an
+// error wrapping breaker.ErrOpen, and nothing was sent.
+type Guard interface {
+	Do(ctx context.Context, call breaker.Call, fn func(ctx context.Context, n breaker.Node) error) error
 }
 
 // Route assigns a data box to a client (AIS), acting for an OVM.
@@ -101,6 +112,11 @@ type Options struct {
 	// Verify checks signed downloads (see NewVerifier); nil records the
 	// download without a verification result.
 	Verify Verifier
+	// Drafts keeps the drafts of clients that may prepare but not send
+	// messages (KONEKTOR_DRAFT); nil = such clients are refused.
+	Drafts DraftStore
+	// Now is the clock of drafts; nil = time.Now.
+	Now func() time.Time
 }
 
 // config errors.

@@ -26,7 +26,14 @@ type Evidence struct {
 	Timestamp   string
 	Problem     string // the first failed check, English
 	Undecodable bool   // dmSignature was not base64
+	// Of a list: the dmIDs listed (at most maxListed) and how many more.
+	List       bool
+	Listed     []string
+	ListedMore int
 }
+
+// maxListed bounds the dmIDs of a list the evidence names.
+const maxListed = 200
 
 // String renders the evidence as one access-log field, e.g.
 // "isds SignedMessageDownload dmID=4217731 box=mstdemd zfo=message
@@ -39,6 +46,18 @@ func (e Evidence) String() string {
 		fmt.Fprintf(&b, " dmID=%s", e.DmID)
 	}
 	fmt.Fprintf(&b, " box=%s", e.Box)
+	if !e.Verified && e.Recipient != "" {
+		fmt.Fprintf(&b, " recipient=%s", e.Recipient)
+	}
+	if e.List {
+		fmt.Fprintf(&b, " records=%d", len(e.Listed)+e.ListedMore)
+		if len(e.Listed) > 0 {
+			fmt.Fprintf(&b, " dmIDs=%s", strings.Join(e.Listed, ","))
+			if e.ListedMore > 0 {
+				fmt.Fprintf(&b, ",+%d", e.ListedMore)
+			}
+		}
+	}
 	switch {
 	case e.Undecodable:
 		b.WriteString(" zfo=undecodable valid=false")

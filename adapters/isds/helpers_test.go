@@ -93,12 +93,14 @@ func (e *env) clock() time.Time {
 }
 
 // policyYAML grants: 999002 everything on the demo box; 999004 viewing
-// only; 999005 reading non-personal messages; 999003 the region's box.
+// only; 999005 reading non-personal messages; 999007 viewing and
+// preparing drafts; 999003 the region's box.
 const policyYAML = `
 dataBoxes:
   - {ais: "999002", ovm: "12345678", box: mstdemd, privileges: [PRIVIL_READ_NON_PERSONAL, PRIVIL_READ_ALL, PRIVIL_CREATE_DM, PRIVIL_VIEW_INFO, PRIVIL_SEARCH_DB, PRIVIL_OWNER_ADM, PRIVIL_ERASE_VAULT]}
   - {ais: "999004", ovm: "12345678", box: mstdemd, privileges: [PRIVIL_VIEW_INFO]}
   - {ais: "999005", ovm: "12345678", box: mstdemd, privileges: [PRIVIL_READ_NON_PERSONAL, PRIVIL_VIEW_INFO]}
+  - {ais: "999007", ovm: "12345678", box: mstdemd, privileges: [PRIVIL_VIEW_INFO, KONEKTOR_DRAFT]}
   - {ais: "999003", ovm: "87654321", box: kraj2xd, privileges: [PRIVIL_VIEW_INFO, PRIVIL_SEARCH_DB]}
 `
 
@@ -174,6 +176,7 @@ func (e *env) adapter(mod func(*Options)) *Adapter {
 			{AIS: "999002", Box: sim.BoxDemoOVM, OVM: "12345678"},
 			{AIS: "999004", Box: sim.BoxDemoOVM, OVM: "12345678"},
 			{AIS: "999005", Box: sim.BoxDemoOVM, OVM: "12345678"},
+			{AIS: "999007", Box: sim.BoxDemoOVM, OVM: "12345678"},
 			{AIS: "999003", Box: sim.BoxRegion, OVM: "87654321"},
 		},
 		Policy: testPolicy(e.t),
@@ -213,7 +216,7 @@ func rawExchange(t testing.TB, ais, svc string, raw []byte) *pipeline.Exchange {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ovm := map[string]string{"999002": "12345678", "999004": "12345678", "999005": "12345678", "999003": "87654321"}[ais]
+	ovm := map[string]string{"999002": "12345678", "999004": "12345678", "999005": "12345678", "999007": "12345678", "999003": "87654321"}[ais]
 	return &pipeline.Exchange{ID: "test", Received: t0, Upstream: Upstream, Code: svc, Body: raw, Envelope: envl,
 		Version: envl.Version, Entry: entries[envl.Payload.Local],
 		Client: &clients.Client{Name: ais, AIS: ais, ActsFor: []string{ovm}}}

@@ -42,6 +42,12 @@ var sideEffects = map[string]catalogue.SideEffect{
 	"GetListOfReceivedMessages": catalogue.Write,
 }
 
+// listed are the operations whose answer lists messages: the evidence
+// names their dmIDs (listing received messages may deliver them).
+var listed = map[string]bool{
+	"GetListOfReceivedMessages": true, "GetListOfSentMessages": true, "GetMessageStateChanges": true,
+}
+
 // signed are the operations whose answer is a ZFO.
 var signed = map[string]bool{
 	"SignedMessageDownload": true, "SignedSentMessageDownload": true, "GetSignedDeliveryInfo": true,
@@ -51,8 +57,9 @@ var signed = map[string]bool{
 // konektor relays, for catalogue.Add: upstream "isds", Code the path
 // segment (dz, dx, df, DsManage; the body element chooses the operation),
 // the request and response elements in http://isds.czechpoint.cz/v20,
-// never cached. ISDS clients send SOAPAction "", so Operation is only
-// what a non-empty SOAPAction must name.
+// never cached; and konektor's draft operations at dz in DraftNS. ISDS
+// clients send SOAPAction "", so Operation is only what a non-empty
+// SOAPAction must name.
 func CatalogueEntries() []*catalogue.Entry {
 	var out []*catalogue.Entry
 	for _, o := range wsdl.Operations() {
@@ -66,5 +73,5 @@ func CatalogueEntries() []*catalogue.Entry {
 			Cache:      catalogue.CacheNever,
 		})
 	}
-	return out
+	return append(out, draftEntries()...)
 }

@@ -94,3 +94,28 @@ func requestDmID(payload []byte) string {
 	}
 	return strings.TrimSpace(string(m[1]))
 }
+
+var recipientRE = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?dbIDRecipient>\s*([^<\s]{1,20})\s*</`)
+
+// requestRecipient returns the recipient box a CreateMessage names.
+func requestRecipient(payload []byte) string {
+	m := recipientRE.FindSubmatch(payload)
+	if m == nil {
+		return ""
+	}
+	return string(m[1])
+}
+
+// listedIDs returns the dmIDs of a list answer, at most maxListed, and how
+// many more there are.
+func listedIDs(body []byte) ([]string, int) {
+	ms := dmIDRE.FindAllSubmatch(body, -1)
+	var out []string
+	for _, m := range ms {
+		if len(out) == maxListed {
+			break
+		}
+		out = append(out, string(m[1]))
+	}
+	return out, len(ms) - len(out)
+}

@@ -23,16 +23,25 @@ const createBody = `<v:dmEnvelope><v:dmSenderOrgUnit xsi:nil="true"/><v:dmSender
 
 func TestCatalogueEntries(t *testing.T) {
 	es := CatalogueEntries()
-	if len(es) != 15 {
-		t.Fatalf("%d entries, want 15", len(es))
+	if len(es) != 18 {
+		t.Fatalf("%d entries, want 15 ISDS operations and 3 of drafts", len(es))
 	}
 	codes := map[string]*catalogue.Entry{}
 	for _, e := range es {
 		codes[e.Code+"/"+e.Operation] = e
+		if e.Request.Space == DraftNS {
+			if e.Code != "dz" || e.Cache != catalogue.CacheNever {
+				t.Errorf("draft entry %+v", e)
+			}
+			continue
+		}
 		if e.Upstream != "isds" || e.Request.Space != "http://isds.czechpoint.cz/v20" || e.Cache != catalogue.CacheNever ||
 			e.Response.Local != e.Request.Local+"Response" {
 			t.Errorf("entry %+v", e)
 		}
+	}
+	if e := codes["dz/SendDraft"]; e == nil || e.SideEffect != catalogue.Write || e.Response.Local != "CreateMessageResponse" {
+		t.Errorf("SendDraft: %+v", e)
 	}
 	c, err := catalogue.Load()
 	if err != nil {

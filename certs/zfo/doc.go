@@ -21,7 +21,9 @@
 //     the payload (delivery infos: against the time stamp, because their
 //     dmDm is the envelope only while dmHash covers the whole message);
 //   - dmQTimestamp, the qualified time stamp of the submission: signature,
-//     TSA chain at its genTime, and that it stamps dmHash.
+//     TSA chain at its genTime, and that it stamps dmHash. Time stamps
+//     that carry only the TSA's certificate (as PostSignum's do) chain
+//     through the CA certificates the ZFO carries for the seal.
 //
 // The BER reader (ber.go) and the XML scanner (xmlscan.go) are this
 // package's own: general CMS libraries either read only the first segment
@@ -32,4 +34,13 @@
 // Sealer writes ZFOs in the same format for the ISDS sandbox and for
 // tests; IssueSealCertificate gives the sandbox its "ISDS" seal from a
 // sandbox CA. Revocation (CRL, OCSP) is not checked.
+//
+// testdata/realformat holds ZFOs of the three kinds in the form of ISDS's
+// own (received message: dmHash SHA-1, isds_send, sigPolicyId, CAdES-T;
+// sent message: RSA-PSS, 4096-bit seal; delivery info: no signature time
+// stamp), sealed by a PostSignum-like test chain and written by a test
+// helper that shares no code with Sealer or certs/tsa; roots.pem is their
+// trust root. Regenerate them with `go test ./certs/zfo -run
+// TestRealFormatZFOs -update` (fresh keys each time, so not a go:generate
+// step: `make test` checks that go generate changes nothing).
 package zfo

@@ -80,6 +80,10 @@ func Verify(data []byte, o Options) Report {
 		r.problem("signature", "podpis (pečeť ISDS) není platný: "+err.Error(), "the signature (ISDS seal) is not valid: "+err.Error())
 	}
 
+	// Time stamps may carry only the TSA's own certificate (PostSignum's
+	// do): its CA, carried in the ZFO for the seal, helps build their
+	// chains too.
+	o.Intermediates = append(o.Intermediates[:len(o.Intermediates):len(o.Intermediates)], sd.certs...)
 	chainAt := now()
 	if tok := r.checkSignatureTimestamp(si, o); tok != nil && r.Signature == Valid {
 		chainAt = tok.Time

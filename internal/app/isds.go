@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -20,9 +21,12 @@ import (
 	"konektor/adapters/relay"
 	"konektor/certs"
 	"konektor/certs/zfo"
+	"konektor/gateway/breaker"
 	"konektor/gateway/catalogue"
+	"konektor/gateway/httpapi"
 	"konektor/gateway/pipeline"
 	"konektor/internal/config"
+	"konektor/internal/store"
 	"konektor/policies"
 )
 
@@ -39,6 +43,9 @@ type ISDS struct {
 	TSAURL  string
 	Sandbox *sim.Server // nil unless sandbox mode
 	Nodes   []*relay.Node
+	// Breakers guard the ISDS nodes: one per base URL, shared by the
+	// accounts that reach it, in the order the nodes were first named.
+	Breakers []*isdsNode
 
 	srv *http.Server
 	log *zap.Logger
@@ -57,15 +64,29 @@ var isdsSandboxRoutes = []config.ISDSRoute{
 // maxSecretBytes bounds a password file.
 const maxSecretBytes = 4096
 
+// isdsNode is one ISDS node (base URL) with its circuit breaker, shared
+// by the accounts that reach it.
+type isdsNode struct {
+	name    string // metrics: isds/{host}
+	host    string
+	base    string
+	breaker breaker.Breaker
+	pool    *breaker.Pool
+	relay   *relay.Node // the first account's, for the reachability check
+}
+
 // addISDS builds the ISDS adapter from the isds section (one relay node
-// per account; the adapter serialises throttled accounts and retries
-// itself, so there is no breaker pool), registers its catalogue entries
-// and its upstream, and with no ISDS URL starts the ISDS sandbox on
-// sandbox.isds_addr (TLS, client certificates requested, konektor's
-// upstream identity registered as hosted records service of every routed
-// box, the sandbox TSA at /tsa). Close stops what it started.
+// per account; one circuit breaker per ISDS node, i.e. base URL; the
+// adapter serialises throttled accounts and retries itself), registers its
+// catalogue entries and its upstream, and with no ISDS URL starts the ISDS
+// sandbox on sandbox.isds_addr (TLS, client certificates requested,
+// konektor's upstream identity registered as hosted records service of
+// every routed box, the sandbox TSA at /tsa). Close stops what it started.
+//
+// drafts keeps the drafts of clients that may prepare but not send
+// messages (KONEKTOR_DRAFT); nil refuses them.
 func addISDS(c config.Config, o Options, cat *catalogue.Catalogue, upstreams map[string]pipeline.Upstream,
-	pol *policies.Holder, log *zap.Logger) (*ISDS, error) {
+	pol *policies.Holder, drafts store.DraftStore, bm *breaker.Metrics, log *zap.Logger) (*ISDS, error) {
 	log = log.Named("isds")
 	now := o.Now
 	if now == nil {
@@ -132,6 +153,10 @@ func addISDS(c config.Config, o Options, cat *catalogue.Catalogue, upstreams map
 			problems = append(problems, err)
 			continue
 		}
+		if acc.Guard, err = x.guard(c, acc.Node, now, o.Sleep, bm, log); err != nil {
+			problems = append(problems, err)
+			continue
+		}
 		accts = append(accts, acc)
 	}
 	if len(problems) > 0 {
@@ -149,6 +174,8 @@ func addISDS(c config.Config, o Options, cat *catalogue.Catalogue, upstreams map
 		Policy: isds.BoxPolicyFunc(func(r policies.DataBoxRequest) policies.Decision { return pol.Current().DecideDataBox(r) }),
 		Retry:  isds.RetryPolicy{Attempts: z.Retry.Attempts, Delay: z.Retry.Delay.D(), Sleep: o.Sleep},
 		Verify: isds.NewVerifier(zo),
+		Drafts: drafts,
+		Now:    now,
 	})
 	if err != nil {
 		return fail(err)
@@ -196,6 +223,72 @@ func (x *ISDS) account(c config.Config, i int, a config.ISDSAccount, roots *x509
 	acc.Node = relay.NewNode(relay.Options{Name: name, Base: strings.TrimSuffix(base, "/"), TLS: conf, Timeout: c.ISDS.Timeout.D()})
 	x.Nodes = append(x.Nodes, acc.Node)
 	return acc, nil
+}
+
+// guard returns the breaker pool of the ISDS node n reaches, made on first
+// use: accounts on one base URL share the node's breaker.
+func (x *ISDS) guard(c config.Config, n *relay.Node, now func() time.Time, sleep func(context.Context, time.Duration) error,
+	bm *breaker.Metrics, log *zap.Logger) (*breaker.Pool, error) {
+	for _, b := range x.Breakers {
+		if b.base == n.Base {
+			return b.pool, nil
+		}
+	}
+	host := n.Base
+	if u, err := url.Parse(n.Base); err == nil && u.Host != "" {
+		host = u.Host
+	}
+	name := "isds/" + host
+	br := c.ISDS.Breaker
+	b, err := breaker.New(breaker.Settings{
+		Name: name, FailuresToOpen: uint32(br.FailuresToOpen), OpenTimeout: br.OpenTimeout.D(),
+		HalfOpenMaxRequests: uint32(br.HalfOpenRequests), Now: now,
+		IsFailure: func(err error) bool { return err != nil && !errors.Is(err, context.Canceled) },
+		OnStateChange: func(node string, from, to breaker.State) {
+			if bm != nil {
+				bm.OnStateChange(node, from, to)
+			}
+			log.Warn("upstream breaker changed state", zap.String("node", node), zap.Stringer("from", from), zap.Stringer("to", to))
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("isds.breaker: %w", err)
+	}
+	if bm != nil {
+		bm.AddNode(name)
+	}
+	pool, err := breaker.NewPool([]breaker.Node{{Name: host, Addr: n.Base, Breaker: b}}, breaker.PoolOptions{
+		Now: now, Sleep: sleep,
+		Observe: func(node string, d time.Duration, err error) {
+			if bm != nil {
+				bm.ObserveCall("isds/"+node, d, err)
+			}
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	x.Breakers = append(x.Breakers, &isdsNode{name: name, host: host, base: n.Base, breaker: b, pool: pool, relay: n})
+	return pool, nil
+}
+
+// ReadyChecks are the /readyz checks of the ISDS nodes, one per base URL
+// ("upstream:isds:{host}"): not ready while the node's breaker is open,
+// else when a TLS connection with konektor's identity cannot be made.
+func (x *ISDS) ReadyChecks() []httpapi.Check {
+	if x == nil {
+		return nil
+	}
+	var out []httpapi.Check
+	for _, n := range x.Breakers {
+		out = append(out, httpapi.Check{Name: "upstream:isds:" + n.host, Run: func(ctx context.Context) error {
+			if n.breaker.State() == breaker.Open {
+				return fmt.Errorf("ISDS node %s: circuit open after repeated failures (jistič otevřen)", n.base)
+			}
+			return n.relay.Reachable(ctx)
+		}})
+	}
+	return out
 }
 
 // readSecret resolves a password reference: env:NAME or file:PATH. The

@@ -41,6 +41,11 @@ type ISDS struct {
 	CA      string    `yaml:"ca"`
 	Timeout Duration  `yaml:"timeout"` // one attempt
 	Retry   ISDSRetry `yaml:"retry"`
+	// Breaker guards each ISDS node (base URL): after failures_to_open
+	// consecutive transport failures or HTTP 502/503/504 answers konektor
+	// stops calling it for open_timeout and answers as ISDS does in an
+	// outage (status 9500).
+	Breaker Breaker `yaml:"breaker"`
 }
 
 // ISDSAccount is how konektor logs into one data box.
@@ -86,7 +91,8 @@ type ISDSRetry struct {
 
 // isdsDefaults run on embedded config: the sandbox, ISDS's own delays.
 func isdsDefaults() ISDS {
-	return ISDS{Timeout: Duration(60 * time.Second), Retry: ISDSRetry{Attempts: 3, Delay: Duration(3 * time.Second)}}
+	return ISDS{Timeout: Duration(60 * time.Second), Retry: ISDSRetry{Attempts: 3, Delay: Duration(3 * time.Second)},
+		Breaker: Breaker{FailuresToOpen: 5, OpenTimeout: Duration(30 * time.Second), HalfOpenRequests: 1}}
 }
 
 // UsesISDSSandbox reports whether data-box calls go to the in-process
@@ -219,6 +225,15 @@ func (c *Config) validateISDS() []string {
 	}
 	if z.Retry.Delay.D() <= 0 {
 		add("isds.retry.delay: must be positive")
+	}
+	if z.Breaker.FailuresToOpen < 1 {
+		add("isds.breaker.failures_to_open: must be at least 1")
+	}
+	if z.Breaker.OpenTimeout.D() <= 0 {
+		add("isds.breaker.open_timeout: must be positive")
+	}
+	if z.Breaker.HalfOpenRequests < 1 {
+		add("isds.breaker.half_open_requests: must be at least 1")
 	}
 	return p
 }

@@ -68,6 +68,12 @@ type Box struct {
 	// anyone.
 	OpenAddressing bool
 	UpperID        string
+	// Vault: the box has an active data vault (Datový trezor): delivered
+	// messages move into it (state 10) instead of being deleted. With
+	// VaultCapacity > 0 it holds at most that many messages; further ones
+	// are deleted as without a vault.
+	Vault         bool
+	VaultCapacity int
 }
 
 // name is the owner's name as messages carry it.

@@ -7,23 +7,19 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
-	"konektor/wsdl/isds"
+	"konektor/adapters/isds/dmcheck"
 	"konektor/wsdl/isds/dm"
 )
 
-// Limits of a message (CreateMessage).
+// Limits of a message (CreateMessage), as package dmcheck applies them.
 const (
-	// DefaultMaxAttachmentBytes: 20 MB of documents; the sources do not say
-	// whether ISDS means MB or MiB, the client libraries use MiB.
-	DefaultMaxAttachmentBytes = 20 << 20
-	MaxFiles                  = 100
-	MaxContainers             = 10
-	maxFileName               = 255
-	maxAnnotation             = 255
-	maxRef                    = 50
+	DefaultMaxAttachmentBytes = dmcheck.DefaultMaxAttachmentBytes
+	MaxFiles                  = dmcheck.MaxFiles
+	MaxContainers             = dmcheck.MaxContainers
+	maxAnnotation             = dmcheck.MaxAnnotation
+	maxRef                    = dmcheck.MaxRef
 )
 
 // eicar is the antivirus test signature: a message carrying it is refused
@@ -74,20 +70,8 @@ func flag(p *bool, def bool) bool {
 	return *p
 }
 
-// sanitize does to input strings what ISDS does: TAB, CR, LF and a few
-// space characters become a space; C1 controls, soft hyphens and
-// invisible format characters are removed.
-func sanitize(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\r' || r == '\n' || r == 0x2028 || r == 0x2029 || r == 0x202F || r == 0xA0:
-			return ' '
-		case r >= 0x80 && r <= 0x9F, r == 0xAD, r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2061 && r <= 0x206F:
-			return -1
-		}
-		return r
-	}, s)
-}
+// sanitize does to input strings what ISDS does (dmcheck.Sanitize).
+func sanitize(s string) string { return dmcheck.Sanitize(s) }
 
 func (s *Server) createMessageCall(x *call) ([]byte, error) {
 	var req dm.CreateMessage
@@ -150,17 +134,15 @@ func (s *Server) createMessage(l *login, req *dm.CreateMessage, now time.Time) (
 		lawPar: str(e.DmLegalTitlePar), lawPoint: str(e.DmLegalTitlePoint),
 		personal: flag(e.DmPersonalDelivery, false), allowSubst: flag(e.DmAllowSubstDelivery, true),
 	}
-	for _, f := range []struct {
-		name, v string
-		max     int
-	}{{"dmAnnotation", in.annotation, maxAnnotation}, {"dmRecipientRefNumber", in.recipientRef, maxRef},
-		{"dmSenderRefNumber", in.senderRef, maxRef}, {"dmRecipientIdent", in.recipientIdent, maxRef}, {"dmSenderIdent", in.senderIdent, maxRef}} {
-		if n := len([]rune(f.v)); n > f.max {
-			return nil, bad("%s has %d characters, at most %d are allowed", f.name, n, f.max)
-		}
+	if err := dmcheck.Lengths(dmcheck.Field{Name: "dmAnnotation", Value: in.annotation, Max: maxAnnotation},
+		dmcheck.Field{Name: "dmRecipientRefNumber", Value: in.recipientRef, Max: maxRef},
+		dmcheck.Field{Name: "dmSenderRefNumber", Value: in.senderRef, Max: maxRef},
+		dmcheck.Field{Name: "dmRecipientIdent", Value: in.recipientIdent, Max: maxRef},
+		dmcheck.Field{Name: "dmSenderIdent", Value: in.senderIdent, Max: maxRef}); err != nil {
+		return nil, bad("%s", err.Error())
 	}
 	rid := strT(e.DbIDRecipient)
-	if err := isds.CheckBoxID(rid); err != nil {
+	if r := dmcheck.Recipient(rid); r != nil {
 		return fail(st(codeBadBoxID))
 	}
 	recipient := s.store.boxes[rid]
@@ -170,9 +152,13 @@ func (s *Server) createMessage(l *login, req *dm.CreateMessage, now time.Time) (
 	case recipient.State != StateAccessible || recipient.system() || recipient.ID == sender.ID:
 		return fail(stf(codeRecipient, "Do schránky "+rid+" nelze zprávu dodat (schránka není přístupná, je vlastní nebo systémová)."))
 	}
-	dmType := "V"
-	if e.DmType != nil && *e.DmType != "" {
-		dmType = string(*e.DmType)
+	var inType string
+	if e.DmType != nil {
+		inType = string(*e.DmType)
+	}
+	dmType, err := dmcheck.MessageType(inType)
+	if err != nil {
+		return nil, bad("%s", err.Error())
 	}
 	switch dmType {
 	case "V":
@@ -183,18 +169,17 @@ func (s *Server) createMessage(l *login, req *dm.CreateMessage, now time.Time) (
 		if !recipient.OpenAddressing {
 			return fail(st(codePDZRefused))
 		}
-	case "O":
-	default:
-		return nil, bad("dmType %q is not an input message type (V, K, E, I, O)", dmType)
 	}
 	files, size, virus, st2 := checkFiles(req.DmFiles.DmFile, s.maxAttachment)
 	if st2 != nil {
 		return fail(*st2)
 	}
+	id, seq := s.store.newID()
 	m := &message{
-		id: s.store.newID(), sender: sender.ID, recipient: recipient.ID, personal: in.personal,
+		id: id, seq: seq, sender: sender.ID, recipient: recipient.ID, personal: in.personal,
 		fiction: in.allowSubst || !sender.ovm(), recipientUnitNum: in.recipientUnitNum, senderUnitNum: in.senderUnitNum,
 		attSize: (size + 512) / 1024, attsNum: len(req.DmFiles.DmFile), virus: virus, submitted: now,
+		system: sender.system(),
 	}
 	if dmType != "V" {
 		m.dmType = dmType
@@ -231,86 +216,35 @@ func (s *Server) createMessage(l *login, req *dm.CreateMessage, now time.Time) (
 	return w.end("CreateMessage"), nil
 }
 
-// checkFiles checks the documents of a message and writes their dmFiles
-// element. It returns the total size of the documents and whether the
-// antivirus check fails, or the status refusing them.
+// checkFiles checks the documents of a message (dmcheck.Files) and writes
+// their dmFiles element. It returns the total size of the documents and
+// whether the antivirus check fails, or the status refusing them.
 func checkFiles(in []*dm.TFileWithAttrs, maxBytes int) ([]byte, int, bool, *status) {
-	refuse := func(text, name string) ([]byte, int, bool, *status) {
-		s := stf(codeAttachment, text+": "+name)
+	files, size, r := dmcheck.Files(in, maxBytes)
+	if r != nil {
+		s := stf(r.Code, r.Text)
 		return nil, 0, false, &s
-	}
-	if len(in) > MaxFiles {
-		return refuse(fmt.Sprintf("Překročen počet příloh (nejvýše %d)", MaxFiles), strconv.Itoa(len(in)))
 	}
 	w := newXW("p")
 	w.open("dmFiles")
-	size, containers, virus := 0, 0, false
-	for _, f := range in {
-		name := sanitize(f.DmFileDescr)
-		if name == "" || len([]rune(name)) > maxFileName {
-			return refuse("Chybný název souboru (1 až 255 znaků)", name)
-		}
-		var content []byte
-		xmlContent := f.TFile != nil && f.TFile.DmXMLContent.InnerXML != ""
-		switch {
-		case f.TFile != nil && len(f.TFile.DmEncodedContent) > 0:
-			// gowsdl's []byte holds the base64 text; ISDS accepts line breaks in it.
-			dec, err := base64.StdEncoding.DecodeString(strings.Map(dropSpace, string(f.TFile.DmEncodedContent)))
-			if err != nil {
-				return refuse("Obsah souboru není platné base64", name)
-			}
-			content = dec
-		case xmlContent:
-			content = []byte(f.TFile.DmXMLContent.InnerXML)
-		default:
-			return refuse("Soubor nemá obsah", name)
-		}
-		meta := "main"
-		if f.DmFileMetaType != nil {
-			meta = string(*f.DmFileMetaType)
-		}
-		switch meta {
-		case "main", "enclosure", "signature", "meta":
-		default:
-			return refuse("Chybný typ písemnosti "+meta, name)
-		}
-		why, format := checkFile(name, f.DmMimeType, content, xmlContent)
-		if why != "" {
-			return refuse(why, name)
-		}
-		if format.container {
-			if containers++; containers > MaxContainers {
-				return refuse(fmt.Sprintf("Překročen počet kontejnerů (nejvýše %d)", MaxContainers), name)
-			}
-		}
-		if bytes.Contains(content, eicar) {
+	virus := false
+	for _, f := range files {
+		if bytes.Contains(f.Content, eicar) {
 			virus = true
 		}
-		size += len(content)
-		if size > maxBytes {
-			s := st(codeTooLarge)
-			return nil, 0, false, &s
-		}
-		w.open("dmFile", "dmMimeType", f.DmMimeType, "dmFileMetaType", meta, "dmFileGuid", f.DmFileGuid,
-			"dmUpFileGuid", f.DmUpFileGuid, "dmFileDescr", name, "dmFormat", f.DmFormat)
-		if xmlContent {
+		w.open("dmFile", "dmMimeType", f.MimeType, "dmFileMetaType", f.MetaType, "dmFileGuid", f.Guid,
+			"dmUpFileGuid", f.UpGuid, "dmFileDescr", f.Name, "dmFormat", f.Format)
+		if f.XML {
 			w.open("dmXMLContent")
-			w.raw(content)
+			w.raw(f.Content)
 			w.close("dmXMLContent")
 		} else {
-			w.el("dmEncodedContent", base64.StdEncoding.EncodeToString(content))
+			w.el("dmEncodedContent", base64.StdEncoding.EncodeToString(f.Content))
 		}
 		w.close("dmFile")
 	}
 	w.close("dmFiles")
 	return w.bytes(), size, virus, nil
-}
-
-func dropSpace(r rune) rune {
-	if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
-		return -1
-	}
-	return r
 }
 
 // envelopeFields writes the elements of gMessageEnvelope as ISDS fixes

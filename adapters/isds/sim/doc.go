@@ -35,13 +35,24 @@
 // delivers it (6: EV11 primary user, EV12 entrusted user, EV13 virtual
 // user), a PRIVIL_VIEW_INFO-only login lists without delivering, a
 // personal message (dmPersonalDelivery) needs PRIVIL_READ_ALL; ten days
-// after dodání it is delivered by fiction (5, EV2) unless an OVM sender
-// forbade it; MarkMessageAsDownloaded reads it (7); 90 days after doručení
-// (three years for fiction without a login, 90 days after an antivirus
-// refusal) its content is deleted (9) while envelope and delivery infos
-// stay. A document carrying the EICAR test signature fails the antivirus
-// check (3, EV8). There is no data vault (10) and no undeliverable state
-// (8) in the sandbox.
+// after dodání it is delivered by fiction (5, EV2, dmAcceptanceTime the
+// fiction time, kept by a later login) unless an OVM sender forbade it;
+// MarkMessageAsDownloaded reads it (7). SetBoxState makes a recipient box
+// inaccessible (retroactively from a given time): its messages in 4 or 5
+// become undeliverable (8, EV3; the recipient cannot download them, 1222).
+// At the end of retention — 90 days after doručení by login, three years
+// for fiction without a login, 90 days after an antivirus refusal or after
+// the box became inaccessible — the content is deleted (9: envelope,
+// delivery infos and their ZFOs stay, downloads answer 1219), or, when the
+// recipient box has a data vault (Box.Vault, Box.VaultCapacity) with room,
+// a delivered message (5, 6, 7, 8) moves into it (10): it behaves like a
+// live message for the recipient, lists show 10 (dmStatusFilter bit 10,
+// 1024; the mask 1023 leaves the vault out), single downloads, envelopes
+// and delivery infos report the state before the move (5, 6 or 8; a read
+// message 6). The vault is the recipient's: for the sender such a message
+// is deleted (9). Antivirus-refused (3, EV8 for the EICAR test signature)
+// and system messages never move to a vault. Expiries are applied oldest
+// first, so a full vault takes the messages that expired first.
 //
 // Status codes: 0000; 0002, 0003, 0009 (search); 1004 search not allowed;
 // 1007 malformed box ID; 1109 ambiguous search; 1200 size limit; 1201

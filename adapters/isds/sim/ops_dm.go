@@ -27,9 +27,11 @@ func idOf(p *dm.TIdDm) string {
 // received finds a message the login received and may see in the given
 // way: 1219 for unknown or deleted messages (and for messages of other
 // boxes: ISDS does not tell them apart), 1211 for a message the box sent,
-// 1222 for one not yet delivered by login.
+// 1222 for one not yet delivered by login (4, 5, and undeliverable 8,
+// which never will be). A message in the box's data vault (10) behaves
+// like a live one.
 func (s *Server) received(l *login, id string, now time.Time, content bool) (*message, *status) {
-	m := s.store.get(id, now)
+	m := s.store.get(id)
 	var fail status
 	switch {
 	case m == nil:
@@ -42,9 +44,9 @@ func (s *Server) received(l *login, id string, now time.Time, content bool) (*me
 		}
 	case m.state == msgVirus:
 		fail = st(codeNotFound)
-	case m.state == msgDeleted && content:
+	case m.contentGone(l.box.ID) && content:
 		fail = st(codeNotFound)
-	case m.state == msgDelivered || m.state == msgFiction:
+	case m.state == msgDelivered || m.state == msgFiction || m.state == msgUndelivered:
 		fail = st(codeNotDelivered)
 	default:
 		return m, nil
@@ -67,7 +69,7 @@ func (s *Server) messageDownload(x *call) ([]byte, error) {
 	}
 	w := answer("MessageDownload")
 	w.open("dmReturnedMessage", "dmType", m.dmType)
-	returnedMessage(w, m)
+	returnedMessage(w, m, x.login.box.ID)
 	w.close("dmReturnedMessage")
 	w.dmStatus(ok())
 	return w.end("MessageDownload"), nil
@@ -86,7 +88,7 @@ func (s *Server) signedMessageDownload(x *call) ([]byte, error) {
 	if fail != nil {
 		return statusAnswer("SignedMessageDownload", *fail), nil
 	}
-	return s.sealedAnswer("SignedMessageDownload", m, nsSignedMessage)
+	return s.sealedAnswer("SignedMessageDownload", m, nsSignedMessage, x.login.box.ID)
 }
 
 func (s *Server) signedSentMessageDownload(x *call) ([]byte, error) {
@@ -98,18 +100,18 @@ func (s *Server) signedSentMessageDownload(x *call) ([]byte, error) {
 	if !x.login.has(PrivCreateDM) {
 		return statusAnswer(op, st(codePrivileges)), nil
 	}
-	m := s.store.get(idOf(req.DmID), x.now)
+	m := s.store.get(idOf(req.DmID))
 	switch {
 	case m == nil || (m.sender != x.login.box.ID && m.recipient != x.login.box.ID):
 		return statusAnswer(op, st(codeNotFound)), nil
 	case m.sender != x.login.box.ID:
 		return statusAnswer(op, st(codeWrongDirection)), nil
-	case m.state == msgDeleted:
+	case m.contentGone(x.login.box.ID):
 		return statusAnswer(op, st(codeNotFound)), nil
 	case m.state < msgDelivered:
 		return statusAnswer(op, st(codeSentUndelivered)), nil
 	}
-	return s.sealedAnswer(op, m, nsSignedSent)
+	return s.sealedAnswer(op, m, nsSignedSent, x.login.box.ID)
 }
 
 func (s *Server) messageEnvelopeDownload(x *call) ([]byte, error) {
@@ -134,8 +136,8 @@ func (s *Server) messageEnvelopeDownload(x *call) ([]byte, error) {
 	w.el("dmQTimestamp", b64(m.qts))
 	w.optTime("dmDeliveryTime", m.delivered)
 	w.optTime("dmAcceptanceTime", m.accepted)
-	w.el("dmMessageStatus", strconv.Itoa(reportedState(m)))
-	if m.state == msgDeleted {
+	w.el("dmMessageStatus", strconv.Itoa(m.reportedState(x.login.box.ID)))
+	if m.contentGone(x.login.box.ID) {
 		w.nilEl("dmAttachmentSize")
 	} else {
 		w.el("dmAttachmentSize", strconv.Itoa(m.attSize))
@@ -173,7 +175,7 @@ func (s *Server) deliveryOf(x *call, id string) (*message, *status) {
 		f := st(codePrivileges)
 		return nil, &f
 	}
-	m := s.store.get(id, x.now)
+	m := s.store.get(id)
 	if m != nil && m.sender == x.login.box.ID {
 		return m, nil
 	}
@@ -192,7 +194,7 @@ func (s *Server) getDeliveryInfo(x *call) ([]byte, error) {
 	}
 	w := answer(op)
 	w.open("dmDelivery")
-	delivery(w, m)
+	delivery(w, m, x.login.box.ID)
 	w.close("dmDelivery")
 	w.dmStatus(ok())
 	return w.end(op), nil
@@ -208,7 +210,7 @@ func (s *Server) getSignedDeliveryInfo(x *call) ([]byte, error) {
 	if fail != nil {
 		return statusAnswer(op, *fail), nil
 	}
-	return s.sealedAnswer(op, m, nsSignedDelivery)
+	return s.sealedAnswer(op, m, nsSignedDelivery, x.login.box.ID)
 }
 
 // listQuery is the common input of the two list operations.
@@ -288,8 +290,8 @@ func (s *Server) list(x *call, op string, received bool, q listQuery) ([]byte, e
 		s.store.deliverByLogin(x.login, x.now)
 	}
 	var hits []*message
-	for _, m := range s.store.list(x.login.box.ID, received, x.now) {
-		if mask&(1<<m.state) == 0 {
+	for _, m := range s.store.list(x.login.box.ID, received) {
+		if mask&(1<<m.viewState(x.login.box.ID)) == 0 {
 			continue
 		}
 		at := m.submitted
@@ -312,8 +314,8 @@ func (s *Server) list(x *call, op string, received bool, q listQuery) ([]byte, e
 		w.open("dmRecord", "dmType", m.dmType)
 		w.el("dmOrdinal", strconv.Itoa(i+1))
 		w.raw(m.fields)
-		w.el("dmMessageStatus", strconv.Itoa(m.state))
-		if m.state == msgDeleted {
+		w.el("dmMessageStatus", strconv.Itoa(m.viewState(x.login.box.ID)))
+		if m.contentGone(x.login.box.ID) {
 			w.nilEl("dmAttachmentSize")
 		} else {
 			w.el("dmAttachmentSize", strconv.Itoa(m.attSize))
@@ -356,7 +358,7 @@ func (s *Server) getMessageStateChanges(x *call) ([]byte, error) {
 		state int
 	}
 	var changes []change
-	for _, m := range s.store.list(x.login.box.ID, false, x.now) {
+	for _, m := range s.store.list(x.login.box.ID, false) {
 		for _, e := range m.events {
 			switch e.state {
 			case msgDelivered, msgFiction, msgAccepted, msgUndelivered:

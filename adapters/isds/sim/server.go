@@ -340,6 +340,7 @@ func (s *Server) handle(l *login, svc string, body []byte, now time.Time) ([]byt
 		return nil
 	}}
 	s.store.mu.Lock()
+	s.store.tick(now)
 	out, err := s.handlers[op](s, x)
 	s.store.mu.Unlock()
 	var br *badRequest
@@ -420,3 +421,26 @@ func FridayMaintenance(t time.Time) bool {
 }
 
 var _ http.Handler = (*Server)(nil)
+
+// SetBoxState changes the state (dbState) of a box at the injected clock's
+// now, as the ISDS administrator does. Making a box inaccessible
+// retroactively (any state but StateAccessible) turns the messages
+// delivered into it since the given time and not yet delivered by login
+// (4, 5) undeliverable (8, event EV3); 90 days later their content is
+// deleted. A zero since affects every such message.
+func (s *Server) SetBoxState(box string, state int, since time.Time) error {
+	if state < StateAccessible || state > StateDeleted {
+		return fmt.Errorf("sim: box state %d is not 1–5", state)
+	}
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	b := s.store.boxes[box]
+	if b == nil {
+		return fmt.Errorf("sim: unknown box %s", box)
+	}
+	b.State = state
+	if state != StateAccessible {
+		s.store.makeUndeliverable(box, since, s.now())
+	}
+	return nil
+}

@@ -14,9 +14,9 @@ const (
 	nsSignedDelivery = nsV20 + "/delivery"
 )
 
-// returnedMessage writes the content of dmReturnedMessage (the container
-// element itself is the caller's).
-func returnedMessage(w *xw, m *message) {
+// returnedMessage writes the content of dmReturnedMessage as box sees it
+// (the container element itself is the caller's).
+func returnedMessage(w *xw, m *message, box string) {
 	w.raw(m.full)
 	w.open("dmHash", "algorithm", "SHA-256")
 	w.b.WriteString(b64(m.hash))
@@ -24,16 +24,12 @@ func returnedMessage(w *xw, m *message) {
 	w.el("dmQTimestamp", b64(m.qts))
 	w.optTime("dmDeliveryTime", m.delivered)
 	w.optTime("dmAcceptanceTime", m.accepted)
-	w.el("dmMessageStatus", strconv.Itoa(reportedState(m)))
+	w.el("dmMessageStatus", strconv.Itoa(m.reportedState(box)))
 	w.el("dmAttachmentSize", strconv.Itoa(m.attSize))
 }
 
-// reportedState is the state single downloads report; the sandbox has no
-// data vault, so it is the state itself.
-func reportedState(m *message) int { return m.state }
-
-// delivery writes the content of dmDelivery.
-func delivery(w *xw, m *message) {
+// delivery writes the content of dmDelivery as box sees it.
+func delivery(w *xw, m *message, box string) {
 	w.raw(m.envelope)
 	w.open("dmHash", "algorithm", "SHA-256")
 	w.b.WriteString(b64(m.hash))
@@ -41,7 +37,7 @@ func delivery(w *xw, m *message) {
 	w.el("dmQTimestamp", b64(m.qts))
 	w.optTime("dmDeliveryTime", m.delivered)
 	w.optTime("dmAcceptanceTime", m.accepted)
-	w.el("dmMessageStatus", strconv.Itoa(reportedState(m)))
+	w.el("dmMessageStatus", strconv.Itoa(m.reportedState(box)))
 	w.open("dmEvents")
 	for _, e := range m.events {
 		if !e.listed {
@@ -56,8 +52,8 @@ func delivery(w *xw, m *message) {
 }
 
 // signedPayload writes the XML a ZFO signs: the download answer under the
-// namespace of its kind, without dmStatus.
-func signedPayload(m *message, ns string) []byte {
+// namespace of its kind as box sees it, without dmStatus.
+func signedPayload(m *message, ns, box string) []byte {
 	w := newXW("q")
 	root, container := "MessageDownloadResponse", "dmReturnedMessage"
 	if ns == nsSignedDelivery {
@@ -66,10 +62,10 @@ func signedPayload(m *message, ns string) []byte {
 	w.b.WriteString(`<q:` + root + ` xmlns:q="` + ns + `" xmlns:xsi="` + nsXSI + `">`)
 	if container == "dmDelivery" {
 		w.open(container)
-		delivery(w, m)
+		delivery(w, m, box)
 	} else {
 		w.open(container, "dmType", m.dmType)
-		returnedMessage(w, m)
+		returnedMessage(w, m, box)
 	}
 	w.close(container)
 	w.close(root)
@@ -79,13 +75,13 @@ func signedPayload(m *message, ns string) []byte {
 // seal signs a payload into a ZFO: downloaded messages get the signature
 // time stamp (CAdES-T), delivery infos do not, as in ISDS. Every download
 // is signed afresh, so two downloads of one message differ in bytes.
-func (s *Server) seal(m *message, ns string) ([]byte, error) {
-	return s.sealer.Seal(signedPayload(m, ns), ns != nsSignedDelivery)
+func (s *Server) seal(m *message, ns, box string) ([]byte, error) {
+	return s.sealer.Seal(signedPayload(m, ns, box), ns != nsSignedDelivery)
 }
 
 // sealedAnswer writes <p:{op}Response> with dmSignature.
-func (s *Server) sealedAnswer(op string, m *message, ns string) ([]byte, error) {
-	zfo, err := s.seal(m, ns)
+func (s *Server) sealedAnswer(op string, m *message, ns, box string) ([]byte, error) {
+	zfo, err := s.seal(m, ns, box)
 	if err != nil {
 		return nil, err
 	}

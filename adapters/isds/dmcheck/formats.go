@@ -1,4 +1,4 @@
-package sim
+package dmcheck
 
 import (
 	"bytes"
@@ -124,16 +124,17 @@ var formats = map[string]format{
 	"ddd":    {[]string{"application/octet-stream"}, nil, false},
 }
 
-// checkFile applies ISDS's attachment check (status 1214 on failure): the
+// CheckFile applies ISDS's attachment check (status 1214 on failure): the
 // extension of the file name must be an allowed format, a MIME type, when
 // given, must be one of that format's (or, as old clients send, the
 // extension itself), and the content must look like the format. It
-// returns the failure text without the file name, or "".
-func checkFile(name, mime string, content []byte, xmlContent bool) (string, format) {
+// returns the failure text without the file name ("" when the file
+// passes) and whether the format is a container (ZIP, ASiC).
+func CheckFile(name, mime string, content []byte, xmlContent bool) (string, bool) {
 	ext := strings.ToLower(strings.TrimPrefix(path.Ext(name), "."))
 	f, ok := formats[ext]
 	if !ok {
-		return "Nepovolený formát souboru", format{}
+		return "Nepovolený formát souboru", false
 	}
 	if mime != "" && !strings.EqualFold(mime, ext) {
 		allowed := false
@@ -143,17 +144,17 @@ func checkFile(name, mime string, content []byte, xmlContent bool) (string, form
 			}
 		}
 		if !allowed {
-			return "Typ MIME neodpovídá příponě souboru", f
+			return "Typ MIME neodpovídá příponě souboru", f.container
 		}
 	}
 	if xmlContent {
 		if !(ext == "xml" || ext == "xsd" || ext == "fo" || ext == "isdoc" || ext == "gml" || ext == "gfs") {
-			return "Obsah XML lze vložit jen do souboru XML", f
+			return "Obsah XML lze vložit jen do souboru XML", f.container
 		}
-		return "", f
+		return "", f.container
 	}
 	if f.magic != nil && !f.magic(content) {
-		return "Obsah souboru nebyl identifikován.", f
+		return "Obsah souboru nebyl identifikován.", f.container
 	}
-	return "", f
+	return "", f.container
 }
