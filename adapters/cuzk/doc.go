@@ -27,13 +27,27 @@
 //
 // Account safety: three failed logins lock a ČÚZK account for 15 minutes
 // for every agency that shares it, so
-//   - an account is used by one call at a time until ČÚZK has accepted its
-//     login once since it was enabled (a wrong password costs one failure);
-//   - one wsse:FailedAuthentication disables the account: every call
-//     through it gets a clear fault (cuzk-account-disabled), the Metrics
-//     hook and an error log line say so, and nothing is sent until an
-//     operator calls EnableAccount (wired to a command or to a
-//     configuration reload that changed the credential);
+//   - an account is used by one call at a time on a node until ČÚZK has
+//     accepted the secret in use since the account was last held (a wrong
+//     password, or a changed one, costs one failure);
+//   - one wsse:FailedAuthentication puts the account on hold: the hold
+//     (account, time, reason, node, SecretFingerprint of the refused
+//     secret, never the secret) is written to the HoldStore, shared by
+//     every konektor node, before the call returns; every call through the
+//     account gets a clear fault (cuzk-account-disabled), the Metrics hook
+//     and an error log line say so;
+//   - every node reads the account's hold right before it sends a call
+//     (one lookup by key, next to a WSDP call of tens of milliseconds; code
+//     list hits never get there), so no node repeats a refused login once
+//     the hold is written; a cached state would leave every node a window
+//     to try again. A store that does not answer holds the call; a hold
+//     the store could not take holds the account on this node and is
+//     written at its next call;
+//   - the hold ends for every node when an operator calls EnableAccount,
+//     or when a node's secret watch (ReleaseChangedSecrets) sees a secret
+//     other than the refused one; a released hold keeps the refused
+//     fingerprint, so a node still configured with that secret does not
+//     send it;
 //   - report requests of one account keep ReportSpacing (2 s) apart;
 //   - 477/210 (too many working users) make the account wait a doubling
 //     backoff; safe reads are tried again, report generation, download and

@@ -30,7 +30,7 @@ func TestUpstreamDown(t *testing.T) {
 	if !errorsAs(r.err, &fe) || fe.Kind != fault.Unavailable || fe.Code != "upstream-unavailable" {
 		t.Fatalf("%v", r.err)
 	}
-	if st := e.up.Accounts(); len(st) != 1 || st[0].Disabled {
+	if st, err := e.up.Accounts(context.Background()); err != nil || len(st) != 1 || st[0].Disabled {
 		t.Fatalf("status %+v", st)
 	}
 	out := e.up.Refuse(r.ex, "NENI K DISPOZICI", "služba je dočasně nedostupná", "unavailable")

@@ -132,6 +132,13 @@ type Options struct {
 	AttemptTimeout time.Duration
 	// RefreshAccount is the account RefreshCodeLists uses; "" disables it.
 	RefreshAccount string
+	// Holds keep the accounts on hold after a refused login where every
+	// konektor node sees them (the shared store); nil keeps them in memory,
+	// for this node only, until it stops.
+	Holds HoldStore
+	// NodeName names this konektor node in the holds it records; "" = the
+	// host name.
+	NodeName string
 }
 
 // Defaults.

@@ -1,6 +1,7 @@
 package cuzk_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"sync"
@@ -42,19 +43,24 @@ func TestAuthFailureDisablesAccount(t *testing.T) {
 	if _, locked := e.sim.LockedUntil("DEMO-WSDP"); locked {
 		t.Fatal("the account got locked at ČÚZK")
 	}
-	st := e.up.Accounts()
-	if len(st) != 1 || !st[0].Disabled || st[0].Since != e.clock.Now() || !strings.Contains(st[0].Reason, "FailedAuthentication") {
+	st, err := e.up.Accounts(context.Background())
+	if err != nil || len(st) != 1 || !st[0].Disabled || st[0].Since != e.clock.Now() || !strings.Contains(st[0].Reason, "FailedAuthentication") {
 		t.Fatalf("status %+v", st)
 	}
 	// The operator fixes the password at ČÚZK and re-enables the account.
 	e.sim.SetPassword("DEMO-WSDP", paidPassword)
-	if !e.up.EnableAccount("DEMO-WSDP") || e.up.EnableAccount("DEMO-WSDP") || e.up.EnableAccount("NIKDO") {
-		t.Fatal("EnableAccount results")
+	for _, c := range []struct {
+		name string
+		was  bool
+	}{{"DEMO-WSDP", true}, {"DEMO-WSDP", false}, {"NIKDO", false}} {
+		if was, err := e.up.EnableAccount(context.Background(), c.name); err != nil || was != c.was {
+			t.Fatalf("EnableAccount(%s): %v %v, want %v", c.name, was, err, c.was)
+		}
 	}
 	if r := e.do(client999002, "vyhledat", envelope(najdiParcelu)); r.err != nil || r.reply.UpstreamStatus != "OK 0" {
 		t.Fatalf("after enabling: %v", r.err)
 	}
-	if st := e.up.Accounts(); st[0].Disabled || !st[0].Verified {
+	if st, err := e.up.Accounts(context.Background()); err != nil || st[0].Disabled || !st[0].Verified {
 		t.Fatalf("status %+v", st)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -40,6 +41,8 @@ type Upstream struct {
 	timeout  time.Duration
 	refresh  string
 	accounts *accounts
+	holds    HoldStore
+	nodeName string
 	lists    *codeLists
 }
 
@@ -62,7 +65,17 @@ func New(o Options) (*Upstream, error) {
 		creds: o.Credentials, types: o.AccountTypes, waiter: o.Waiter, spacing: o.ReportSpacing, retries: o.BusyRetries,
 		backoff: o.BusyBackoff, reports: o.Reports, allowUnv: o.AllowUnverifiableReports, metrics: o.Metrics,
 		timeout: o.AttemptTimeout, refresh: o.RefreshAccount,
-		accounts: &accounts{m: map[string]*account{}}, lists: &codeLists{dates: map[string]string{}}}
+		accounts: &accounts{m: map[string]*account{}}, holds: o.Holds, nodeName: o.NodeName,
+		lists: &codeLists{dates: map[string]string{}}}
+	if u.holds == nil {
+		u.holds = newMemHolds()
+	}
+	if u.nodeName == "" {
+		u.nodeName, _ = os.Hostname()
+		if u.nodeName == "" {
+			u.nodeName = "konektor"
+		}
+	}
 	if u.now == nil {
 		u.now = time.Now
 	}
@@ -279,11 +292,16 @@ func lastFailed(d policies.Decision) (string, string) {
 
 // relay sends a call with an account and applies the account safety
 // rules:
-//   - an account disabled after a failed login is not used (a clear fault);
-//   - while an account is unverified, its calls go one at a time, so a
-//     wrong password costs one failure of ČÚZK's three;
-//   - ČÚZK's FailedAuthentication disables the account at once (metric and
-//     log line) until an operator re-enables it (EnableAccount);
+//   - an account on hold after a refused login is not used, on any node
+//     (a clear fault); the HoldStore is read right before each call is
+//     sent (usable);
+//   - while an account is unverified (ČÚZK has not accepted the secret in
+//     use since its last hold), this node sends its calls one at a time,
+//     so a wrong password costs one failure of ČÚZK's three;
+//   - ČÚZK's FailedAuthentication puts the account on hold at once, in the
+//     HoldStore before the call returns (metric and log line), until an
+//     operator re-enables it (EnableAccount) or a node's secret watch sees
+//     a changed secret (ReleaseChangedSecrets);
 //   - report generation keeps ReportSpacing between two requests of an
 //     account;
 //   - 477/210 (too many working users) makes the account wait a doubling
@@ -292,9 +310,6 @@ func lastFailed(d policies.Decision) (string, string) {
 //     back as ČÚZK gave it.
 func (u *Upstream) relay(ctx context.Context, name string, op contract.Operation, se catalogue.SideEffect, env *soap.Envelope) (*pipeline.Reply, answer, error) {
 	a := u.accounts.get(name)
-	if err := u.usable(a); err != nil {
-		return nil, answer{}, err
-	}
 	password, err := u.creds.Password(name)
 	if err != nil {
 		u.log.Error("cuzk account credential unavailable", zapAccount(name), zap.Error(err))
@@ -302,16 +317,18 @@ func (u *Upstream) relay(ctx context.Context, name string, op contract.Operation
 			"heslo účtu katastru pro tuto službu není k dispozici (konfigurace konektoru)",
 			"the password of the cadastre account for this service is not available (konektor's configuration)", err)
 	}
+	fp := SecretFingerprint(name, password)
 	body, err := outgoing(env, name, password)
 	if err != nil {
 		return nil, answer{}, fault.Wrap(fault.BadRequest, "cuzk-envelope", "obálku požadavku nelze upravit", "the request envelope cannot be rewritten", err)
 	}
-	release, err := u.enter(ctx, a)
+	release, err := u.enter(ctx, a, fp)
 	if err != nil {
 		return nil, answer{}, err
 	}
 	defer release()
-	if err := u.usable(a); err != nil { // disabled while this call waited
+	// After the gate: a call that waited behind a refused one sees its hold.
+	if err := u.usable(ctx, a, fp); err != nil {
 		return nil, answer{}, err
 	}
 	if isReportRequest(op) {
@@ -323,6 +340,11 @@ func (u *Upstream) relay(ctx context.Context, name string, op contract.Operation
 	for attempt := 0; ; attempt++ {
 		if err := u.wait(ctx, u.busyWait(a)); err != nil {
 			return nil, answer{}, err
+		}
+		if attempt > 0 { // another node may have put the account on hold during the backoff
+			if err := u.usable(ctx, a, fp); err != nil {
+				return nil, answer{}, err
+			}
 		}
 		resp, err := u.send(ctx, op, body, safe)
 		if err != nil {
@@ -338,10 +360,10 @@ func (u *Upstream) relay(ctx context.Context, name string, op contract.Operation
 				Outcome: pipeline.OutcomeUpstreamError, UpstreamStatus: fmt.Sprintf("HTTP %d", resp.Status), Reason: "account " + name}, answer{}, nil
 		}
 		if ans.isFault() && ans.fault == "FailedAuthentication" {
-			return nil, ans, u.authFailed(a, ans)
+			return nil, ans, u.authFailed(ctx, a, ans, fp)
 		}
 		if resp.Status == http.StatusOK {
-			u.accounts.markVerified(a)
+			u.accounts.markVerified(a, fp)
 		}
 		if ans.busy() {
 			wait := u.backoff << min(attempt, 16)
@@ -371,30 +393,6 @@ func (u *Upstream) relay(ctx context.Context, name string, op contract.Operation
 		}
 		return reply, ans, nil
 	}
-}
-
-// usable returns the fault for a disabled account.
-func (u *Upstream) usable(a *account) error {
-	if disabled, reason := u.accounts.state(a); disabled {
-		return fault.New(fault.Unavailable, "cuzk-account-disabled",
-			"účet katastru pro tuto službu je pozastaven: "+reason+"; správce konektoru jej musí znovu povolit",
-			"the cadastre account for this service is suspended after ČÚZK refused its login; konektor's operator must re-enable it")
-	}
-	return nil
-}
-
-// authFailed disables the account after ČÚZK refused its login: three
-// failures would lock it for 15 minutes for every agency.
-func (u *Upstream) authFailed(a *account, ans answer) error {
-	reason := "ČÚZK odmítl přihlášení (" + ans.fault + ")"
-	if u.accounts.disable(a, reason, u.now()) {
-		u.log.Error("cuzk account disabled after failed login; re-enable it once the credential is fixed",
-			zapAccount(a.name), zap.String("faultcode", ans.fault))
-		if u.metrics != nil {
-			u.metrics.AccountDisabled(a.name)
-		}
-	}
-	return u.usable(a)
 }
 
 func (u *Upstream) observeBusy(name string, retry bool) {

@@ -55,6 +55,7 @@ func cuzkCmd() *cobra.Command {
 					Disabled bool      `json:"disabled"`
 					Since    time.Time `json:"since"`
 					Reason   string    `json:"reason"`
+					Node     string    `json:"node"`
 					Verified bool      `json:"verified"`
 				} `json:"accounts"`
 			}
@@ -64,6 +65,8 @@ func cuzkCmd() *cobra.Command {
 			w := cmd.OutOrStdout()
 			for _, a := range out.Accounts {
 				switch {
+				case a.Disabled && a.Node != "":
+					fmt.Fprintf(w, "%-24s POZASTAVEN / DISABLED od / since %s (uzel / node %s): %s\n", a.Account, a.Since.Format(time.RFC3339), a.Node, a.Reason)
 				case a.Disabled:
 					fmt.Fprintf(w, "%-24s POZASTAVEN / DISABLED od / since %s: %s\n", a.Account, a.Since.Format(time.RFC3339), a.Reason)
 				case a.Verified:
@@ -77,7 +80,7 @@ func cuzkCmd() *cobra.Command {
 	}
 	enable := &cobra.Command{
 		Use:   "enable-account NAME",
-		Short: "Znovu povolí účet pozastavený po odmítnutém přihlášení (nejdřív opravte heslo) / re-enable a disabled account (fix its password first)",
+		Short: "Znovu povolí účet pozastavený po odmítnutém přihlášení, na všech uzlech (nejdřív opravte heslo) / re-enable a disabled account on every node (fix its password first)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			b, err := base()
@@ -100,7 +103,7 @@ func cuzkCmd() *cobra.Command {
 				return err
 			}
 			if out.WasDisabled {
-				fmt.Fprintf(cmd.OutOrStdout(), "účet %s znovu povolen / account %s enabled again\n", args[0], args[0])
+				fmt.Fprintf(cmd.OutOrStdout(), "účet %s znovu povolen na všech uzlech / account %s enabled again on every node\n", args[0], args[0])
 			} else {
 				fmt.Fprintf(cmd.OutOrStdout(), "účet %s nebyl pozastaven / account %s was not disabled\n", args[0], args[0])
 			}

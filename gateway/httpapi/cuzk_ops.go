@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 
@@ -10,10 +11,10 @@ import (
 // CUZKOpsOptions are the cadastre's operator actions on the ops listener.
 type CUZKOpsOptions struct {
 	// Accounts returns the state of the WSDP accounts, encoded as JSON.
-	Accounts func() any
-	// Enable puts a disabled account back into use; it reports whether
-	// the account was disabled.
-	Enable func(name string) bool
+	Accounts func(ctx context.Context) (any, error)
+	// Enable puts a disabled account back into use on every node sharing
+	// the store; it reports whether the account was disabled.
+	Enable func(ctx context.Context, name string) (bool, error)
 }
 
 // OperatorHeader must be present on state-changing ops requests, so that a
@@ -31,7 +32,13 @@ func NewCUZKOps(o CUZKOpsOptions) http.Handler {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.GET("/ops/cuzk/accounts", func(c echo.Context) error {
-		return c.JSON(http.StatusOK, map[string]any{"accounts": o.Accounts()})
+		accounts, err := o.Accounts(c.Request().Context())
+		if err != nil {
+			return c.JSON(http.StatusServiceUnavailable, map[string]string{
+				"error":    "stav účtů katastru nelze načíst z úložiště: " + err.Error(),
+				"error_en": "the state of the cadastre accounts cannot be read from the store: " + err.Error()})
+		}
+		return c.JSON(http.StatusOK, map[string]any{"accounts": accounts})
 	})
 	e.POST("/ops/cuzk/accounts/:name/enable", func(c echo.Context) error {
 		if c.Request().Header.Get(OperatorHeader) == "" {
@@ -45,7 +52,12 @@ func NewCUZKOps(o CUZKOpsOptions) http.Handler {
 				"error":    "neplatný název účtu",
 				"error_en": "invalid account name"})
 		}
-		was := o.Enable(name)
+		was, err := o.Enable(c.Request().Context(), name)
+		if err != nil {
+			return c.JSON(http.StatusServiceUnavailable, map[string]string{
+				"error":    "účet nelze znovu povolit, úložiště neodpovídá: " + err.Error(),
+				"error_en": "the account cannot be enabled, the store does not answer: " + err.Error()})
+		}
 		return c.JSON(http.StatusOK, map[string]any{"account": name, "enabled": true, "was_disabled": was})
 	})
 	return e

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -57,17 +56,17 @@ type CUZK struct {
 	wg      sync.WaitGroup
 	secrets cuzk.Credentials
 	policy  func() *policies.Snapshot
-	mu      sync.Mutex
-	refused map[string][32]byte // disabled account → hash of the refused password
 }
 
 // addCUZK builds the cadastre adapter (node, breaker, report verifier,
 // metrics), registers its catalogue entries and its upstream, and in
 // sandbox mode (no cuzk.nodes) starts the ČÚZK sandbox on its own TLS port
 // with an account for every cadastre account of the policy. Close stops
-// what it started.
+// what it started. holds is the store's table of accounts on hold after a
+// refused login, which every node sharing the store sees; nil keeps them
+// in this process only.
 func addCUZK(ctx context.Context, c config.Config, o Options, cat *catalogue.Catalogue, upstreams map[string]pipeline.Upstream,
-	pol *policies.Holder, m *metrics.Metrics, bm *breaker.Metrics, log *zap.Logger) (*CUZK, error) {
+	pol *policies.Holder, holds cuzk.HoldStore, m *metrics.Metrics, bm *breaker.Metrics, log *zap.Logger) (*CUZK, error) {
 	log = log.Named("cuzk")
 	now := o.Now
 	if now == nil {
@@ -76,7 +75,7 @@ func addCUZK(ctx context.Context, c config.Config, o Options, cat *catalogue.Cat
 	if err := cat.Add(cuzk.Entries()...); err != nil {
 		return nil, err
 	}
-	z := &CUZK{log: log, refused: map[string][32]byte{}, policy: pol.Current}
+	z := &CUZK{log: log, policy: pol.Current}
 	policy := func() cuzk.Policy { return pol.Current() }
 	secrets := cuzk.PolicySecrets{Policy: policy}
 	z.secrets = secrets
@@ -188,7 +187,8 @@ func addCUZK(ctx context.Context, c config.Config, o Options, cat *catalogue.Cat
 		Credentials: z.secrets, AccountTypes: types, Waiter: waiter,
 		ReportSpacing: c.CUZK.ReportSpacing.D(), BusyRetries: retries, BusyBackoff: c.CUZK.BusyBackoff.D(),
 		Reports: reports, AllowUnverifiableReports: c.CUZK.AllowUnverifiableReports,
-		Metrics: cuzkEvents{cm, z, now}, AttemptTimeout: c.CUZK.Timeout.D(), RefreshAccount: c.CUZK.RefreshAccount,
+		Metrics: cuzkEvents{cm}, AttemptTimeout: c.CUZK.Timeout.D(), RefreshAccount: c.CUZK.RefreshAccount,
+		Holds: holds, NodeName: nodeName(),
 	})
 	if err != nil {
 		z.Close(context.Background())
@@ -206,7 +206,7 @@ func addCUZK(ctx context.Context, c config.Config, o Options, cat *catalogue.Cat
 		})
 	}
 	if c.CUZK.SecretWatch.D() > 0 {
-		z.every(bg, c.CUZK.SecretWatch.D(), func(context.Context) { z.reenableChanged() })
+		z.every(bg, c.CUZK.SecretWatch.D(), z.reenableChanged)
 	}
 	return z, nil
 }
@@ -274,7 +274,7 @@ func (z *CUZK) Close(ctx context.Context) {
 func (z *CUZK) Ops(ops http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/ops/cuzk/", httpapi.NewCUZKOps(httpapi.CUZKOpsOptions{
-		Accounts: func() any { return z.Accounts() },
+		Accounts: func(ctx context.Context) (any, error) { return z.Accounts(ctx) },
 		Enable:   z.Enable,
 	}))
 	mux.Handle("/", ops)
@@ -287,16 +287,22 @@ type AccountView struct {
 	Disabled bool      `json:"disabled"`
 	Since    time.Time `json:"since,omitzero"`
 	Reason   string    `json:"reason,omitempty"`
+	Node     string    `json:"node,omitempty"` // the node that saw the refused login
 	Verified bool      `json:"verified"`
 }
 
-// Accounts lists the WSDP accounts of the policy and their state.
-func (z *CUZK) Accounts() []AccountView {
+// Accounts lists the WSDP accounts of the policy and the accounts on
+// hold, with their state as this node sees it.
+func (z *CUZK) Accounts(ctx context.Context) ([]AccountView, error) {
+	states, err := z.Upstream.Accounts(ctx)
+	if err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	var out []AccountView
-	for _, s := range z.Upstream.Accounts() {
+	for _, s := range states {
 		seen[s.Account] = true
-		out = append(out, AccountView{Account: s.Account, Disabled: s.Disabled, Since: s.Since, Reason: s.Reason, Verified: s.Verified})
+		out = append(out, AccountView{Account: s.Account, Disabled: s.Disabled, Since: s.Since, Reason: s.Reason, Node: s.Node, Verified: s.Verified})
 	}
 	if snap := z.policy(); snap != nil {
 		for _, a := range snap.CadastreAccounts() {
@@ -306,51 +312,34 @@ func (z *CUZK) Accounts() []AccountView {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Account < out[j].Account })
-	return out
+	return out, nil
 }
 
-// Enable puts an account back into use.
-func (z *CUZK) Enable(name string) bool {
-	z.mu.Lock()
-	delete(z.refused, name)
-	z.mu.Unlock()
-	return z.Upstream.EnableAccount(name)
+// Enable puts an account back into use on every node sharing the store.
+func (z *CUZK) Enable(ctx context.Context, name string) (bool, error) {
+	return z.Upstream.EnableAccount(ctx, name)
 }
 
-// accountDisabled remembers the password ČÚZK refused, so that the secret
-// watch can tell when an operator has changed it.
-func (z *CUZK) accountDisabled(name string) {
-	pw, err := z.secrets.Password(name)
-	if err != nil {
-		return
+// reenableChanged releases the hold of every account whose password on
+// this node differs from the one ČÚZK refused: the operator fixed the
+// credential.
+func (z *CUZK) reenableChanged(ctx context.Context) {
+	if _, err := z.Upstream.ReleaseChangedSecrets(ctx); err != nil {
+		z.log.Warn("cuzk secret watch failed", zap.Error(err))
 	}
-	z.mu.Lock()
-	z.refused[name] = sha256.Sum256([]byte(pw))
-	z.mu.Unlock()
 }
 
-// reenableChanged enables every disabled account whose password differs
-// from the one ČÚZK refused: the operator fixed the credential.
-func (z *CUZK) reenableChanged() {
-	z.mu.Lock()
-	names := make([]string, 0, len(z.refused))
-	for n := range z.refused {
-		names = append(names, n)
+// nodeName names this konektor process in the holds it records: the host
+// name, the process id and a random tag (two processes on one host, or a
+// restarted one, are told apart).
+func nodeName() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "konektor"
 	}
-	z.mu.Unlock()
-	for _, n := range names {
-		pw, err := z.secrets.Password(n)
-		if err != nil {
-			continue
-		}
-		z.mu.Lock()
-		old, ok := z.refused[n]
-		z.mu.Unlock()
-		if ok && old != sha256.Sum256([]byte(pw)) {
-			z.log.Info("cuzk account password changed; enabling the account", zap.String("cuzk_account", n))
-			z.Enable(n)
-		}
-	}
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s/%d/%x", host, os.Getpid(), b)
 }
 
 // printBanner adds the cadastre to the start banner.
@@ -445,17 +434,13 @@ func (m *cuzkMetrics) Collect(ch chan<- prometheus.Metric) {
 	m.reports.Collect(ch)
 }
 
-// cuzkEvents feed the adapter's events to the metrics and the secret
-// watch.
+// cuzkEvents feed the adapter's events to the metrics.
 type cuzkEvents struct {
-	m   *cuzkMetrics
-	z   *CUZK
-	now func() time.Time
+	m *cuzkMetrics
 }
 
 func (e cuzkEvents) AccountDisabled(account string) {
 	e.m.disabled.WithLabelValues(account).Inc()
-	e.z.accountDisabled(account)
 }
 
 func (e cuzkEvents) Busy(account string, retried bool) {

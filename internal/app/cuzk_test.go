@@ -289,9 +289,9 @@ func (in *instance) opsPost(t *testing.T, path string, operator bool) (int, stri
 	return r.StatusCode, string(b)
 }
 
-// TestCUZKSecretWatch: an account disabled after a refused login is
+// TestCUZKSecretWatch: an account on hold after a refused login is
 // enabled again once its password changes (the operator fixed the
-// secret), and not before.
+// secret), and not before; the hold lives in the store.
 func TestCUZKSecretWatch(t *testing.T) {
 	t.Setenv("KONEKTOR_SECRET_CUZK_DEMO", "heslo-kraje-1")
 	dir := t.TempDir()
@@ -311,8 +311,14 @@ func TestCUZKSecretWatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(dir, "konektor.db"), zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
 	ups := map[string]pipeline.Upstream{}
-	z, err := addCUZK(context.Background(), c, Options{Now: time.Now}, cat, ups, pol, metrics.New(), breaker.NewMetrics(), zap.NewNop())
+	z, err := addCUZK(ctx, c, Options{Now: time.Now}, cat, ups, pol, st, metrics.New(), breaker.NewMetrics(), zap.NewNop())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +326,6 @@ func TestCUZKSecretWatch(t *testing.T) {
 	if ups["cuzk"] == nil {
 		t.Fatal("the upstream is not registered")
 	}
-	ctx := context.Background()
 	if err := z.Upstream.RefreshCodeLists(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +334,12 @@ func TestCUZKSecretWatch(t *testing.T) {
 		t.Fatal("a wrong password passed")
 	}
 	disabled := func() bool {
-		for _, a := range z.Accounts() {
+		t.Helper()
+		all, err := z.Accounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range all {
 			if a.Account == "DEMO-WSDP" {
 				return a.Disabled
 			}
@@ -337,14 +347,21 @@ func TestCUZKSecretWatch(t *testing.T) {
 		t.Fatal("no DEMO-WSDP")
 		return false
 	}
-	z.reenableChanged()
+	h, err := st.GetCUZKHold(ctx, "DEMO-WSDP")
+	if err != nil || !h.Held() || h.SecretFP != cuzk.SecretFingerprint("DEMO-WSDP", "spatne-heslo") {
+		t.Fatalf("stored hold %+v %v", h, err)
+	}
+	z.reenableChanged(ctx)
 	if !disabled() {
 		t.Fatal("enabled while the refused password is unchanged")
 	}
 	t.Setenv("KONEKTOR_SECRET_CUZK_DEMO", "heslo-kraje-1")
-	z.reenableChanged()
+	z.reenableChanged(ctx)
 	if disabled() {
 		t.Fatal("still disabled after the password changed")
+	}
+	if h, err := st.GetCUZKHold(ctx, "DEMO-WSDP"); err != nil || h.Held() || h.ReleasedBy == "" {
+		t.Fatalf("released hold %+v %v", h, err)
 	}
 	if err := z.Upstream.RefreshCodeLists(ctx); err != nil {
 		t.Fatal(err)

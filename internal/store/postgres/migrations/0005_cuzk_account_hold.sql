@@ -1,0 +1,16 @@
+-- 0005: ČÚZK WSDP accounts held out of use after ČÚZK refused a login
+-- (issue 8). Three refused logins lock an account at ČÚZK for 15 minutes
+-- for everyone, so the first refusal is recorded here, where every node
+-- sees it, and no node sends the account again until the hold ends.
+-- secret_fp is a fingerprint of the refused secret, never the secret.
+-- released_at is NULL while the hold is in force; a released record keeps
+-- the refused fingerprint so that no node sends that secret again.
+CREATE TABLE cuzk_account_hold (
+    account     TEXT        PRIMARY KEY,
+    since       TIMESTAMPTZ NOT NULL,
+    reason      TEXT        NOT NULL,
+    node        TEXT        NOT NULL,
+    secret_fp   TEXT        NOT NULL,
+    released_at TIMESTAMPTZ,
+    released_by TEXT        NOT NULL DEFAULT ''
+);
