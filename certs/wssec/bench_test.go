@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -12,6 +13,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"konektor/certs/opensslsign"
 )
 
 // Benchmarks sign and verify the same ~5 KB SOAP 1.1 envelope
@@ -24,7 +27,9 @@ import (
 //	go test ./certs/wssec -run '^$' -bench . -count 5
 //
 // BenchmarkSideBySide measures Go and xmlsec1 within each single run (so
-// a change in machine load hits both) and reports their ratio; BenchmarkRSA
+// a change in machine load hits both) and reports their ratio; with
+// -tags openssl it also signs with the key held by OpenSSL
+// (sign-openssl-*, certs/opensslsign); BenchmarkRSA
 // is the floor that crypto/rsa alone sets; BenchmarkParse and
 // BenchmarkC14N compare the tokenizer and the canonicalizer with the former
 // encoding/xml-based ones (reference_test.go).
@@ -186,10 +191,34 @@ func BenchmarkSideBySide(b *testing.B) {
 		b.Run("sign-"+k.name, func(b *testing.B) {
 			sideBySide(b, func() error { _, err := s.Sign(in); return err }, xsign)
 		})
+		// The same Sign with the key held by OpenSSL (go test -tags openssl).
+		b.Run("sign-openssl-"+k.name, func(b *testing.B) {
+			ossl := opensslBenchSigner(b, k.key)
+			sideBySide(b, func() error { _, err := ossl.Sign(in); return err }, xsign)
+		})
 		b.Run("verify-"+k.name, func(b *testing.B) {
 			sideBySide(b, func() error { _, err := v.Verify(bg, signed); return err }, xverify)
 		})
 	}
+}
+
+// opensslBenchSigner is testSigner with the key held by OpenSSL
+// (certs/opensslsign); it skips without -tags openssl.
+func opensslBenchSigner(b *testing.B, name string) *Signer {
+	b.Helper()
+	kp := loadPair(b, name)
+	key, _, err := opensslsign.Select(kp.Key, opensslsign.EngineOpenSSL)
+	if errors.Is(err, opensslsign.ErrUnavailable) {
+		b.Skip("OpenSSL signer not compiled in (go test -tags openssl)")
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := NewSigner(key, kp.Leaf(), SignerOptions{Now: fixedClock(t0)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
 }
 
 // BenchmarkRSA is the bare crypto/rsa PKCS#1 v1.5 operation on a SHA-256

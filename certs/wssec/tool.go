@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"konektor/certs"
+	"konektor/certs/opensslsign"
 )
 
 // NewSignerFromFiles loads a PEM certificate and key (as `konektor xml sign
@@ -17,7 +18,13 @@ func NewSignerFromFiles(certFile, keyFile string, o SignerOptions) (*Signer, err
 	if err != nil {
 		return nil, err
 	}
-	s, err := NewSigner(kp.Key, kp.Leaf(), o)
+	// OpenSSL signs when konektor is built with -tags openssl (see
+	// certs/opensslsign); otherwise, or for a key it refuses, crypto/rsa.
+	key, _, err := opensslsign.Select(kp.Key, opensslsign.EngineAuto)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", keyFile, err)
+	}
+	s, err := NewSigner(key, kp.Leaf(), o)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", certFile, err)
 	}

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"go.uber.org/zap"
+
 	"konektor/certs"
+	"konektor/certs/opensslsign"
 	"konektor/certs/wssec"
 	"konektor/gateway/fault"
 	"konektor/gateway/pipeline"
@@ -67,8 +70,10 @@ type sealer struct{ s *wssec.Signer }
 
 func (s sealer) Seal(envelope []byte) ([]byte, error) { return s.s.Sign(envelope) }
 
-// buildSealer loads the seal key when some client wants sealed answers.
-func buildSealer(c config.Config, now func() time.Time) (pipeline.Sealer, error) {
+// buildSealer loads the seal key when some client wants sealed answers,
+// hands it to the RSA engine seal.rsa_engine selects (OpenSSL when built
+// with -tags openssl, else crypto/rsa) and logs which one signs.
+func buildSealer(c config.Config, now func() time.Time, log *zap.Logger) (pipeline.Sealer, error) {
 	want := false
 	for _, cl := range c.Clients {
 		want = want || cl.SealResponses
@@ -80,9 +85,14 @@ func buildSealer(c config.Config, now func() time.Time) (pipeline.Sealer, error)
 	if err != nil {
 		return nil, fmt.Errorf("seal: %w", err)
 	}
-	s, err := wssec.NewSigner(kp.Key, kp.Leaf(), wssec.SignerOptions{Now: now, TTL: c.Seal.TTL.D()})
+	key, engine, err := opensslsign.Select(kp.Key, c.Seal.RSAEngine)
+	if err != nil {
+		return nil, fmt.Errorf("seal.rsa_engine: %w", err)
+	}
+	s, err := wssec.NewSigner(key, kp.Leaf(), wssec.SignerOptions{Now: now, TTL: c.Seal.TTL.D()})
 	if err != nil {
 		return nil, fmt.Errorf("seal: %w", err)
 	}
+	log.Info("seal: RSA engine", zap.String("engine", engine))
 	return sealer{s}, nil
 }

@@ -184,6 +184,10 @@ type Seal struct {
 	Cert string   `yaml:"cert"`
 	Key  string   `yaml:"key"`
 	TTL  Duration `yaml:"ttl"` // Timestamp validity of a sealed answer
+	// RSAEngine chooses the RSA implementation for sealing: "auto" (or
+	// empty: OpenSSL when built with -tags openssl, else Go), "go" or
+	// "openssl" (fails at start without the OpenSSL build).
+	RSAEngine string `yaml:"rsa_engine"`
 }
 
 // Signatures configures the verification of signed calls.

@@ -75,3 +75,15 @@ func TestEnvDatabaseAndRedis(t *testing.T) {
 		t.Fatalf("got %q %q", c.DatabaseURL, c.RedisURL)
 	}
 }
+
+func TestSealRSAEngine(t *testing.T) {
+	for _, e := range []string{"auto", "go", "openssl"} {
+		c, err := Load("", []string{"KONEKTOR_SEAL_RSA_ENGINE=" + e})
+		if err != nil || c.Seal.RSAEngine != e {
+			t.Fatalf("rsa_engine %s: %v %q", e, err, c.Seal.RSAEngine)
+		}
+	}
+	if _, err := Load("", []string{"KONEKTOR_SEAL_RSA_ENGINE=fast"}); err == nil || !strings.Contains(err.Error(), "seal.rsa_engine") {
+		t.Fatalf("rsa_engine fast: %v", err)
+	}
+}

@@ -175,6 +175,11 @@ func (c *Config) Validate() []string {
 	if c.Seal.TTL.D() <= 0 {
 		add("seal.ttl: must be positive")
 	}
+	switch c.Seal.RSAEngine {
+	case "", "auto", "go", "openssl":
+	default:
+		add("seal.rsa_engine: unknown engine %q (auto, go or openssl)", c.Seal.RSAEngine)
+	}
 	if c.Signatures.Skew.D() < 0 || c.Signatures.MaxTimestampTTL.D() <= 0 {
 		add("signatures: skew must not be negative and max_timestamp_ttl must be positive")
 	}
