@@ -108,12 +108,14 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 		return err
 	}
 	upstreams := map[string]pipeline.Upstream{"iszr": iszrUp}
-	cz, err := addCUZK(ctx, c, o, cat, upstreams, pol, m, bm, log)
+	holds, _ := st.(store.CUZKHoldStore)
+	cz, err := addCUZK(ctx, c, o, cat, upstreams, pol, holds, m, bm, log)
 	if err != nil {
 		return err
 	}
 	defer cz.Close(context.Background())
-	dz, err := addISDS(c, o, cat, upstreams, pol, log)
+	drafts, _ := st.(store.DraftStore)
+	dz, err := addISDS(c, o, cat, upstreams, pol, drafts, bm, log)
 	if err != nil {
 		return err
 	}
@@ -126,7 +128,7 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 	if err != nil {
 		return err
 	}
-	seal, err := buildSealer(c, o.Now)
+	seal, err := buildSealer(c, o.Now, log)
 	if err != nil {
 		return err
 	}
@@ -185,7 +187,7 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 	}
 	opsSrv := &http.Server{
 		Handler: cz.Ops(httpapi.NewOps(httpapi.OpsOptions{
-			Checks:   readiness(c, st, upstreamNodes(relayNodes, cz, dz), cachePing, o.Now),
+			Checks:   append(readiness(c, st, upstreamNodes(relayNodes, cz), cachePing, o.Now), dz.ReadyChecks()...),
 			Metrics:  m.Handler(),
 			SetReady: func(ok bool) { m.Ready.Set(b2f(ok)) },
 			Draining: draining.Load,
@@ -277,14 +279,12 @@ func wsdlSource(upstream, code, location string) ([]byte, bool) {
 	return wsdl.ISZRAt(code, location)
 }
 
-// upstreamNodes lists every upstream node /readyz checks, named by upstream.
-func upstreamNodes(iszrNodes []*relay.Node, cz *CUZK, dz *ISDS) map[string][]*relay.Node {
+// upstreamNodes lists the ISZR and ČÚZK nodes /readyz checks, named by
+// upstream; the ISDS nodes bring their own checks (ISDS.ReadyChecks).
+func upstreamNodes(iszrNodes []*relay.Node, cz *CUZK) map[string][]*relay.Node {
 	m := map[string][]*relay.Node{"iszr": iszrNodes}
 	if cz != nil && cz.Node != nil {
 		m["cuzk"] = []*relay.Node{cz.Node}
-	}
-	if dz != nil && len(dz.Nodes) > 0 {
-		m["isds"] = dz.Nodes
 	}
 	return m
 }

@@ -123,12 +123,12 @@ func RunSandboxes(ctx context.Context, c config.Config, o Options) error {
 		return err
 	}
 	ups := map[string]pipeline.Upstream{}
-	cz, err := addCUZK(ctx, c, o, cat, ups, holder, metrics.New(), breaker.NewMetrics(), o.Logger)
+	cz, err := addCUZK(ctx, c, o, cat, ups, holder, nil, metrics.New(), breaker.NewMetrics(), o.Logger)
 	if err != nil {
 		return err
 	}
 	defer cz.Close(context.Background())
-	dz, err := addISDS(c, o, cat, ups, holder, o.Logger)
+	dz, err := addISDS(c, o, cat, ups, holder, nil, nil, o.Logger)
 	if err != nil {
 		return err
 	}
