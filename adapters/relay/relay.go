@@ -34,7 +34,7 @@ type Options struct {
 	TLS         *tls.Config
 	Timeout     time.Duration // whole exchange; default 30 s
 	MaxResponse int64         // default 64 MiB
-	MaxIdle     int           // idle connections kept per host; default 64
+	MaxIdle     int           // idle connections kept per host; default 256 (bus.max_concurrent)
 }
 
 // NewNode returns a node with its own connection pool.
@@ -46,7 +46,7 @@ func NewNode(o Options) *Node {
 		o.MaxResponse = 64 << 20
 	}
 	if o.MaxIdle == 0 {
-		o.MaxIdle = 64
+		o.MaxIdle = 256
 	}
 	tr := &http.Transport{
 		TLSClientConfig:       o.TLS,

@@ -37,6 +37,9 @@ type BusOptions struct {
 	// BaseURL is the address callers reach konektor at; published WSDLs
 	// point their service address below it.
 	BaseURL string
+	// MaxConcurrent bounds the exchanges in progress at once (bus.max_concurrent);
+	// more callers wait for a slot before their body is read. 0: no bound.
+	MaxConcurrent int
 }
 
 // NewBus returns the handler of the bus listener: POST /bus/{upstream}/{code}
@@ -47,6 +50,9 @@ func NewBus(o BusOptions) http.Handler {
 	e.HTTPErrorHandler = func(err error, c echo.Context) { renderEdgeError(err, c) }
 	e.Use(recoverFault(o.Logger))
 	h := &bus{o: o}
+	if o.MaxConcurrent > 0 {
+		h.slots = make(chan struct{}, o.MaxConcurrent)
+	}
 	e.Any("/bus/*", func(c echo.Context) error {
 		if c.Request().Method == http.MethodGet {
 			if _, ok := c.QueryParams()["wsdl"]; ok {
@@ -60,10 +66,24 @@ func NewBus(o BusOptions) http.Handler {
 	return e
 }
 
-type bus struct{ o BusOptions }
+type bus struct {
+	o     BusOptions
+	slots chan struct{} // nil: unbounded
+}
 
 func (b *bus) relay(c echo.Context) error {
 	req := c.Request()
+	if b.slots != nil {
+		// Wait for a slot before reading the body: a burst of callers costs
+		// a parked goroutine each, not a body, a pipeline run and an
+		// upstream connection each. A caller that gives up just leaves.
+		select {
+		case b.slots <- struct{}{}:
+			defer func() { <-b.slots }()
+		case <-req.Context().Done():
+			return req.Context().Err()
+		}
+	}
 	ex := &pipeline.Exchange{
 		ID:          newID(),
 		Received:    b.o.Now(),

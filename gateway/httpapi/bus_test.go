@@ -127,3 +127,53 @@ func TestOps(t *testing.T) {
 		t.Fatalf("draining readyz %d", w.Code)
 	}
 }
+
+// TestBusBoundsConcurrency: with MaxConcurrent 2, a third caller waits
+// until a slot frees, and one that gives up while waiting never reaches the
+// pipeline.
+func TestBusBoundsConcurrency(t *testing.T) {
+	release := make(chan struct{})
+	entered := make(chan struct{}, 10)
+	h := NewBus(BusOptions{Now: time.Now, Logger: zap.NewNop(), MaxBodyBytes: 64, MaxConcurrent: 2,
+		Pipeline: func(ctx context.Context, ex *pipeline.Exchange) (*pipeline.Reply, error) {
+			entered <- struct{}{}
+			<-release
+			return &pipeline.Reply{Status: 200, Body: []byte("<ok/>")}, nil
+		}})
+	post := func(ctx context.Context) chan int {
+		done := make(chan int, 1)
+		go func() {
+			req := httptest.NewRequest(http.MethodPost, "/bus/iszr/E03", strings.NewReader("<x/>")).WithContext(ctx)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			done <- w.Code
+		}()
+		return done
+	}
+	a, b := post(context.Background()), post(context.Background())
+	<-entered
+	<-entered
+	ctx, cancel := context.WithCancel(context.Background())
+	gaveUp := post(ctx)
+	c := post(context.Background())
+	select {
+	case <-entered:
+		t.Fatal("a third exchange ran while two were in progress")
+	case <-time.After(50 * time.Millisecond):
+	}
+	cancel()
+	<-gaveUp
+	release <- struct{}{} // a finishes: c gets its slot
+	<-entered
+	close(release)
+	for _, ch := range []chan int{a, b, c} {
+		if code := <-ch; code != 200 {
+			t.Fatalf("status %d", code)
+		}
+	}
+	select {
+	case <-entered:
+		t.Fatal("the caller that gave up reached the pipeline")
+	default:
+	}
+}

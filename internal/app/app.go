@@ -176,7 +176,8 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 	busMux := http.NewServeMux()
 	busMux.Handle("/audit/", web.Handler)
 	busMux.Handle("/", httpapi.NewBus(httpapi.BusOptions{Pipeline: h, Now: o.Now, Logger: log.Named("bus"),
-		MaxBodyBytes: c.Limits.MaxBodyBytes, WSDL: wsdlSource, BaseURL: firstNonEmpty(c.Bus.PublicBaseURL, busURL)}))
+		MaxBodyBytes: c.Limits.MaxBodyBytes, WSDL: wsdlSource, BaseURL: firstNonEmpty(c.Bus.PublicBaseURL, busURL),
+		MaxConcurrent: c.Bus.MaxConcurrent}))
 	busSrv := &http.Server{
 		Handler:           busMux,
 		TLSConfig:         busTLS,

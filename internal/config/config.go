@@ -233,9 +233,10 @@ func Default() Config {
 	return Config{
 		DataDir: "./konektor-data",
 		Bus: Bus{
-			Addr:         "127.0.0.1:8443",
-			DrainTimeout: Duration(30 * time.Second),
-			ReadTimeout:  Duration(30 * time.Second),
+			Addr:          "127.0.0.1:8443",
+			DrainTimeout:  Duration(30 * time.Second),
+			ReadTimeout:   Duration(30 * time.Second),
+			MaxConcurrent: 256,
 		},
 		Ops: Ops{Addr: "127.0.0.1:9090"},
 		Log: Log{Level: "info", Format: "json"},

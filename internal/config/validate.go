@@ -34,6 +34,9 @@ func (c *Config) Validate() []string {
 	if c.Bus.DrainTimeout.D() <= 0 {
 		add("bus.drain_timeout: must be positive")
 	}
+	if c.Bus.MaxConcurrent < 0 {
+		add("bus.max_concurrent: must be 0 (no bound) or more")
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
