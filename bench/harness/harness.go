@@ -399,7 +399,16 @@ func (e *Env) startKonektor(ctx context.Context, sc Scenario, profiled bool) (*t
 		}
 		return nil, err
 	}
-	return &target{sc: sc, url: "https://" + bus + "/bus/iszr/" + Service, proc: p, ops: ops, pprofAddr: pprofAddr}, nil
+	t := &target{sc: sc, url: "https://" + bus + "/bus/iszr/" + Service, proc: p, ops: ops, pprofAddr: pprofAddr}
+	if sc.Cache == "redis" {
+		url, prefix := kc.RedisURL, kc.RedisPrefix
+		t.cleanup = func() {
+			if err := dropRedisPrefix(url, prefix); err != nil {
+				e.logf("(%s) Redis keys under %s not removed: %v", sc.ID, prefix, err)
+			}
+		}
+	}
+	return t, nil
 }
 
 // okMarker is in every answer with OdpovedInfo/Status/VysledekKod OK,

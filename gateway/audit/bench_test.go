@@ -46,14 +46,24 @@ func BenchmarkRecordLargeLog(b *testing.B) {
 	if path == "" {
 		b.Skip("KONEKTOR_BENCH_DB is not set")
 	}
-	s, err := sqlite.Open(context.Background(), path, zap.NewNop())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	storetest.SeedBench(b, s, 1_000_000)
-	for _, delay := range []time.Duration{0, 500 * time.Microsecond} {
-		b.Run(fmt.Sprintf("sqlite-1M/max-delay=%s", delay), func(b *testing.B) { benchRecordVaried(b, s, delay) })
+	// With the search indexer in the background (as konektor runs), and
+	// paused: what indexing costs the appends on two cores.
+	for _, paused := range []bool{false, true} {
+		s, err := sqlite.OpenWith(context.Background(), path, sqlite.Options{Logger: zap.NewNop(), ManualSearchIndex: paused})
+		if err != nil {
+			b.Fatal(err)
+		}
+		storetest.SeedBench(b, s, 1_000_000)
+		name := "sqlite-1M"
+		if paused {
+			name += "-indexer-paused"
+		}
+		for _, delay := range []time.Duration{0, 500 * time.Microsecond} {
+			b.Run(fmt.Sprintf("%s/max-delay=%s", name, delay), func(b *testing.B) { benchRecordVaried(b, s, delay) })
+		}
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

@@ -20,14 +20,14 @@ import (
 //
 // The page is the merge of two parts read in one snapshot of the log: the
 // entries the search file covers (through its indexed_through), found
-// through its indexes, and the entries after those (the tail the indexer
-// has not reached), read from the log by sequence number. The time,
-// upstream, outcome, AIS, OVM, agenda, user and subject filters have
-// indexes that also yield the (time, seq) order, so a page of the indexed
-// part costs O(page) row reads however deep it is; role, service and
-// purpose are checked while walking an index, at a cost in proportion to
-// how rare their value is. The tail costs O(tail): small, unless the index
-// is being built.
+// through its indexes bucket by bucket (store.SearchPage), and the entries
+// after those (the tail the indexer has not reached), read from the log by
+// sequence number. The time, upstream, outcome, AIS, OVM, agenda, user and
+// subject filters have indexes that also yield the (time, seq) order within
+// a bucket, so a page costs O(page) row reads per bucket searched, however
+// deep it is; role, service and purpose are checked while walking an
+// index, at a cost in proportion to how rare their value is. The tail
+// costs O(tail): small, unless the index is being built.
 func (s *Store) QueryAccess(ctx context.Context, q store.AccessQuery) ([]store.AccessEntry, error) {
 	q, err := store.NormalizeQuery(q)
 	if err != nil {
