@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"konektor/internal/store"
+	"konektor/internal/store/postgres"
 	"konektor/internal/store/postgres/pgtest"
 	"konektor/internal/store/sqlite"
 	"konektor/internal/store/storetest"
@@ -71,11 +72,26 @@ func BenchmarkRecordLargeLog(b *testing.B) {
 // PostgreSQL: a fresh schema seeded with a million entries, then appends.
 func BenchmarkRecordLargeLogPostgres(b *testing.B) {
 	url := pgtest.NewSchema(b)
-	s := pgtest.OpenURL(b, url)
-	storetest.SeedBench(b, s, 1_000_000)
-	pgtest.Exec(b, url, "ANALYZE access_log")
-	for _, delay := range []time.Duration{0, 500 * time.Microsecond} {
-		b.Run(fmt.Sprintf("postgres-1M/max-delay=%s", delay), func(b *testing.B) { benchRecordVaried(b, s, delay) })
+	seeded := false
+	// With the search indexer in the background (as konektor runs), and
+	// paused: what indexing costs the appends on two cores.
+	for _, paused := range []bool{false, true} {
+		s := pgtest.OpenURLWith(b, url, postgres.Options{ManualSearchIndex: paused})
+		if !seeded {
+			storetest.SeedBench(b, s, 1_000_000)
+			pgtest.Exec(b, url, "ANALYZE access_log")
+			seeded = true
+		}
+		name := "postgres-1M"
+		if paused {
+			name += "-indexer-paused"
+		}
+		for _, delay := range []time.Duration{0, 500 * time.Microsecond} {
+			b.Run(fmt.Sprintf("%s/max-delay=%s", name, delay), func(b *testing.B) { benchRecordVaried(b, s, delay) })
+		}
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"testing"
 
-	"konektor/internal/store"
 	"konektor/internal/store/postgres"
 	"konektor/internal/store/postgres/pgtest"
 	"konektor/internal/store/storetest"
@@ -15,14 +14,7 @@ import (
 // BenchmarkQueryAccess measures a filtered page over a million entries
 // (KONEKTOR_BENCH_ENTRIES to change the size).
 func BenchmarkQueryAccess(b *testing.B) {
-	n := int64(1_000_000)
-	if s := os.Getenv("KONEKTOR_BENCH_ENTRIES"); s != "" {
-		v, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || v < 1000 {
-			b.Fatalf("KONEKTOR_BENCH_ENTRIES=%q: want a number of at least 1000", s)
-		}
-		n = v
-	}
+	n := benchSize(b)
 	url := pgtest.NewSchema(b)
 	s := pgtest.OpenURL(b, url)
 	storetest.SeedBench(b, s, n)
@@ -32,18 +24,26 @@ func BenchmarkQueryAccess(b *testing.B) {
 	storetest.BenchQueries(b, s, n)
 }
 
+// BenchmarkQueryAccessUnindexedTail is BenchmarkQueryAccess while the
+// indexer lags 20 000 entries behind (a second of appends at 20 000/s):
+// those entries are read from access_log by every query.
+func BenchmarkQueryAccessUnindexedTail(b *testing.B) {
+	n := benchSize(b)
+	url := pgtest.NewSchema(b)
+	s := pgtest.OpenURLWith(b, url, postgres.Options{ManualSearchIndex: true})
+	storetest.SeedBench(b, s, n)
+	storetest.SeedTail(b, s, 20000)
+	pgtest.Exec(b, url, "ANALYZE access_log")
+	pgtest.Exec(b, url, "ANALYZE access_search")
+	b.ResetTimer()
+	storetest.BenchQueries(b, s, n)
+}
+
 // BenchmarkSearchIndexCatchUp measures the indexer alone on a large log:
 // 20 000 new entries per op appended (not timed) to a seeded log, then
 // copied into access_search (timed) in the indexer's transactions.
 func BenchmarkSearchIndexCatchUp(b *testing.B) {
-	n := int64(1_000_000)
-	if s := os.Getenv("KONEKTOR_BENCH_ENTRIES"); s != "" {
-		v, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || v < 1000 {
-			b.Fatalf("KONEKTOR_BENCH_ENTRIES=%q: want a number of at least 1000", s)
-		}
-		n = v
-	}
+	n := benchSize(b)
 	url := pgtest.NewSchema(b)
 	s := pgtest.OpenURLWith(b, url, postgres.Options{ManualSearchIndex: true})
 	storetest.SeedBench(b, s, n)
@@ -54,11 +54,7 @@ func BenchmarkSearchIndexCatchUp(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		last, err := s.LastAccess(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		storetest.SeedBench(b, noIndex{s}, last.Seq+perOp)
+		storetest.SeedTail(b, s, perOp)
 		b.StartTimer()
 		if err := s.CatchUpSearchIndex(ctx, 0); err != nil {
 			b.Fatal(err)
@@ -67,6 +63,16 @@ func BenchmarkSearchIndexCatchUp(b *testing.B) {
 	b.ReportMetric(float64(perOp*b.N)/b.Elapsed().Seconds(), "entries/s")
 }
 
-// noIndex hides the search index from SeedBench (which would catch it
-// up): the benchmark times that itself.
-type noIndex struct{ store.Store }
+// benchSize is the size of the benchmark log: 1 million by default,
+// KONEKTOR_BENCH_ENTRIES to change it.
+func benchSize(b *testing.B) int64 {
+	n := int64(1_000_000)
+	if s := os.Getenv("KONEKTOR_BENCH_ENTRIES"); s != "" {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || v < 1000 {
+			b.Fatalf("KONEKTOR_BENCH_ENTRIES=%q: want a number of at least 1000", s)
+		}
+		n = v
+	}
+	return n
+}

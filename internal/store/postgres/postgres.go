@@ -113,13 +113,31 @@ type querier interface {
 	// execN runs sql and returns how many rows it affected.
 	execN(ctx context.Context, sql string, args ...any) (int64, error)
 	queryRow(ctx context.Context, sql string, args ...any) scanner
+	// query runs sql and calls each for every row; it stops at each's
+	// first error.
+	query(ctx context.Context, sql string, args []any, each func(scanner) error) error
 }
 
 type pgxQuerier struct {
 	q interface {
 		Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 		QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+		Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	}
+}
+
+func (p pgxQuerier) query(ctx context.Context, sql string, args []any, each func(scanner) error) error {
+	rows, err := p.q.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 func (p pgxQuerier) exec(ctx context.Context, sql string, args ...any) error {
@@ -139,6 +157,20 @@ func (p pgxQuerier) queryRow(ctx context.Context, sql string, args ...any) scann
 // inTx runs fn in a read-committed transaction, committing if fn returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(q querier) error) error {
 	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	if err := fn(pgxQuerier{tx}); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// readSnapshot runs fn in a read-only, repeatable-read transaction: every
+// statement sees the same snapshot.
+func (s *Store) readSnapshot(ctx context.Context, fn func(q querier) error) error {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return err
 	}

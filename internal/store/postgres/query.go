@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"konektor/internal/store"
 )
 
@@ -33,9 +31,9 @@ func (s *Store) QueryAccess(ctx context.Context, q store.AccessQuery) ([]store.A
 		return nil, fmt.Errorf("postgres: query access: %w", err)
 	}
 	out := make([]store.AccessEntry, 0, q.Limit)
-	err = s.readSnapshot(ctx, func(tx pgx.Tx) error {
+	err = s.readSnapshot(ctx, func(tx querier) error {
 		var through, start int64
-		if err := tx.QueryRow(ctx, `SELECT (SELECT indexed_through FROM access_search_state WHERE id = 1),
+		if err := tx.queryRow(ctx, `SELECT (SELECT indexed_through FROM access_search_state WHERE id = 1),
             (SELECT pruned_through FROM access_retention WHERE id = 1)`).Scan(&through, &start); err != nil {
 			return err
 		}
@@ -48,20 +46,16 @@ func (s *Store) QueryAccess(ctx context.Context, q store.AccessQuery) ([]store.A
 			query, args := searchSQL(q, start, through)
 			keys, err := store.SearchPage(q, buckets, func(group []int64) ([]store.AccessCursor, error) {
 				var out []store.AccessCursor
-				rows, err := tx.Query(ctx, query, append([]any{group}, args...)...)
-				if err != nil {
-					return nil, err
-				}
-				defer rows.Close()
-				for rows.Next() {
+				err := tx.query(ctx, query, append([]any{group}, args...), func(row scanner) error {
 					var k store.AccessCursor
-					if err := rows.Scan(&k.Seq, &k.Time); err != nil {
-						return nil, err
+					if err := row.Scan(&k.Seq, &k.Time); err != nil {
+						return err
 					}
 					k.Time = k.Time.UTC()
 					out = append(out, k)
-				}
-				return out, rows.Err()
+					return nil
+				})
+				return out, err
 			})
 			if err != nil {
 				return err
@@ -73,19 +67,14 @@ func (s *Store) QueryAccess(ctx context.Context, q store.AccessQuery) ([]store.A
 		// through as a parameter, not a subquery: the planner sees how
 		// short the tail is and reads it by primary key.
 		query, args := pageSQL(q, seqs, max(through, start))
-		rows, err := tx.Query(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanAccess(rows)
+		return tx.query(ctx, query, args, func(row scanner) error {
+			e, err := scanAccess(row)
 			if err != nil {
 				return err
 			}
 			out = append(out, e)
-		}
-		return rows.Err()
+			return nil
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: query access: %w", err)
@@ -94,22 +83,18 @@ func (s *Store) QueryAccess(ctx context.Context, q store.AccessQuery) ([]store.A
 }
 
 // readBuckets reads every bucket's time range.
-func readBuckets(ctx context.Context, tx pgx.Tx) ([]store.SearchBucket, error) {
-	rows, err := tx.Query(ctx, "SELECT bucket, min_time, max_time FROM access_search_bucket")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+func readBuckets(ctx context.Context, tx querier) ([]store.SearchBucket, error) {
 	var out []store.SearchBucket
-	for rows.Next() {
+	err := tx.query(ctx, "SELECT bucket, min_time, max_time FROM access_search_bucket", nil, func(row scanner) error {
 		var b store.SearchBucket
-		if err := rows.Scan(&b.Bucket, &b.MinTime, &b.MaxTime); err != nil {
-			return nil, err
+		if err := row.Scan(&b.Bucket, &b.MinTime, &b.MaxTime); err != nil {
+			return err
 		}
 		b.MinTime, b.MaxTime = b.MinTime.UTC(), b.MaxTime.UTC()
 		out = append(out, b)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // filters returns q's conditions with "@" where a column's table alias

@@ -9,7 +9,6 @@ import (
 
 	"go.uber.org/zap"
 
-	"konektor/internal/store"
 	"konektor/internal/store/sqlite"
 	"konektor/internal/store/storetest"
 )
@@ -42,6 +41,23 @@ func BenchmarkQueryAccess(b *testing.B) {
 	}
 	defer s.Close()
 	storetest.SeedBench(b, s, n)
+	b.ResetTimer()
+	storetest.BenchQueries(b, s, n)
+}
+
+// BenchmarkQueryAccessUnindexedTail is BenchmarkQueryAccess while the
+// indexer lags 20 000 entries behind (a second of appends at 20 000/s):
+// those entries are read from the log by every query.
+func BenchmarkQueryAccessUnindexedTail(b *testing.B) {
+	path := benchDB(b)
+	s, err := sqlite.OpenWith(context.Background(), path, sqlite.Options{Logger: zap.NewNop(), ManualSearchIndex: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	n := benchEntries(b)
+	storetest.SeedBench(b, s, n)
+	storetest.SeedTail(b, s, 20000)
 	b.ResetTimer()
 	storetest.BenchQueries(b, s, n)
 }
@@ -110,11 +126,7 @@ func BenchmarkSearchIndexCatchUp(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		last, err := s.LastAccess(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		storetest.SeedBench(b, sqliteNoIndex{s}, last.Seq+perOp)
+		storetest.SeedTail(b, s, perOp)
 		b.StartTimer()
 		if err := s.CatchUpSearchIndex(ctx, 0); err != nil {
 			b.Fatal(err)
@@ -122,7 +134,3 @@ func BenchmarkSearchIndexCatchUp(b *testing.B) {
 	}
 	b.ReportMetric(float64(perOp*b.N)/b.Elapsed().Seconds(), "entries/s")
 }
-
-// sqliteNoIndex hides the search index from SeedBench (which would catch
-// it up): the benchmark times that itself.
-type sqliteNoIndex struct{ store.Store }

@@ -1,12 +1,10 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -45,8 +43,8 @@ func (s *Store) QueryAccess(ctx context.Context, q store.AccessQuery) ([]store.A
         COALESCE((SELECT MAX(seq) FROM access_log), 0)`).Scan(&start, &head); err != nil {
 		return nil, fmt.Errorf("sqlite: query access: %w", err)
 	}
-	through, seqs := s.searchPart(ctx, q, start, head)
-	out, err := s.fetchPage(ctx, tx, q, through, seqs)
+	through, keys := s.searchPart(ctx, q, start, head)
+	out, err := s.fetchPage(ctx, tx, q, through, keys)
 	if errors.Is(err, errIndexMismatch) {
 		s.search.markBroken(err.Error())
 		out, err = s.fetchPage(ctx, tx, q, start, nil)
@@ -62,16 +60,16 @@ var errIndexMismatch = errors.New("the search index names entries the log does n
 
 // searchPart finds the page among the entries the search file covers:
 // those after start and through the returned seq (at most head), and
-// returns their seqs in page order. Without a usable search file it covers
+// returns their keys in page order. Without a usable search file it covers
 // nothing (through = start): the log answers alone, correctly but slower.
-func (s *Store) searchPart(ctx context.Context, q store.AccessQuery, start, head int64) (through int64, seqs []int64) {
+func (s *Store) searchPart(ctx context.Context, q store.AccessQuery, start, head int64) (through int64, keys []store.AccessCursor) {
 	x := s.search
 	if x == nil || x.broken.Load() {
 		return start, nil
 	}
 	// Without the index the log answers alone; a failure other than the
 	// caller giving up is logged.
-	fail := func(err error) (int64, []int64) {
+	fail := func(err error) (int64, []store.AccessCursor) {
 		if ctx.Err() == nil {
 			x.logger.Warn("search index unreadable; searching the log", zap.Error(err))
 		}
@@ -100,7 +98,7 @@ func (s *Store) searchPart(ctx context.Context, q store.AccessQuery, start, head
 		return fail(err)
 	}
 	defer func() { _ = st.Close() }()
-	keys, err := store.SearchPage(q, buckets, func(group []int64) ([]store.AccessCursor, error) {
+	keys, err = store.SearchPage(q, buckets, func(group []int64) ([]store.AccessCursor, error) {
 		var out []store.AccessCursor
 		for _, b := range group {
 			rows, err := st.QueryContext(ctx, append([]any{b}, args...)...)
@@ -126,47 +124,48 @@ func (s *Store) searchPart(ctx context.Context, q store.AccessQuery, start, head
 	if err != nil {
 		return fail(err)
 	}
-	seqs = make([]int64, len(keys))
-	for i, k := range keys {
-		seqs[i] = k.Seq
-	}
-	return w, seqs
+	return w, keys
 }
 
-// fetchPage reads, in the log's snapshot tx, the entries seqs (found in
-// the search file) and the page of the tail after through, and merges them
-// into the page.
-func (s *Store) fetchPage(ctx context.Context, tx *sql.Tx, q store.AccessQuery, through int64, seqs []int64) ([]store.AccessEntry, error) {
-	out := make([]store.AccessEntry, 0, len(seqs)+q.Limit)
-	if len(seqs) > 0 {
-		query := "SELECT " + accessColumns + " FROM access_log WHERE seq IN (" +
-			strings.TrimSuffix(strings.Repeat("?,", len(seqs)), ",") + ")"
-		args := make([]any, len(seqs))
-		for i, v := range seqs {
-			args[i] = v
-		}
-		var err error
-		if out, err = collect(ctx, tx, out, query, args); err != nil {
-			return nil, err
-		}
-		if len(out) != len(seqs) {
-			return nil, errIndexMismatch
-		}
-	}
+// fetchPage reads, in the log's snapshot tx, the page: the best of keys
+// (found in the search file) and of the tail after through, and then the
+// entries of the page.
+func (s *Store) fetchPage(ctx context.Context, tx *sql.Tx, q store.AccessQuery, through int64, keys []store.AccessCursor) ([]store.AccessEntry, error) {
 	query, args := tailSQL(q, through)
-	out, err := collect(ctx, tx, out, query, args)
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	sortPage(out, q.Ascending)
-	if len(out) > q.Limit {
-		out = out[:q.Limit]
+	indexed := len(keys)
+	for rows.Next() {
+		var k store.AccessCursor
+		var us int64
+		if err := rows.Scan(&k.Seq, &us); err != nil {
+			_ = rows.Close()
+			return nil, err
+		}
+		k.Time = time.UnixMicro(us).UTC()
+		keys = append(keys, k)
 	}
-	return out, nil
-}
-
-func collect(ctx context.Context, tx *sql.Tx, out []store.AccessEntry, query string, args []any) ([]store.AccessEntry, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	store.SortListing(keys, q.Ascending)
+	keys = keys[:min(len(keys), q.Limit)]
+	if len(keys) == 0 {
+		return []store.AccessEntry{}, nil
+	}
+	query = "SELECT " + accessColumns + " FROM access_log WHERE seq IN (" +
+		strings.TrimSuffix(strings.Repeat("?,", len(keys)), ",") + ")"
+	args = make([]any, len(keys))
+	at := make(map[int64]int, len(keys))
+	for i, k := range keys {
+		args[i] = k.Seq
+		at[k.Seq] = i
+	}
+	out := make([]store.AccessEntry, len(keys))
+	found := 0
+	rows, err = tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -176,24 +175,19 @@ func collect(ctx context.Context, tx *sql.Tx, out []store.AccessEntry, query str
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, e)
+		out[at[e.Seq]] = e
+		found++
 	}
-	return out, rows.Err()
-}
-
-// sortPage puts entries in listing order: (time, seq), newest first unless
-// ascending.
-func sortPage(out []store.AccessEntry, ascending bool) {
-	slices.SortFunc(out, func(a, b store.AccessEntry) int {
-		c := a.Time.Compare(b.Time)
-		if c == 0 {
-			c = cmp.Compare(a.Seq, b.Seq)
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if found != len(keys) {
+		if indexed > 0 {
+			return nil, errIndexMismatch
 		}
-		if !ascending {
-			c = -c
-		}
-		return c
-	})
+		return nil, fmt.Errorf("%d of the page's %d entries are gone", len(keys)-found, len(keys))
+	}
+	return out, nil
 }
 
 // searchSQL builds the statement that finds the best keys (seq, time) of
@@ -221,14 +215,14 @@ var drivingIndex = map[string]string{
 	"subject":   "search_subject",
 }
 
-// tailSQL builds the statement that reads a page of the log's entries
-// after seq through, which the search file does not cover: a range of the
-// primary key, filtered and sorted.
+// tailSQL builds the statement that finds the best keys (seq, time) of a
+// page among the log's entries after seq through, which the search file
+// does not cover: a range of the primary key, filtered and sorted.
 func tailSQL(q store.AccessQuery, through int64) (string, []any) {
 	where, args, _ := filterSQL(q, false)
 	where = append([]string{"seq > ?"}, where...)
 	args = append([]any{through}, args...)
-	return "SELECT " + accessColumns + " FROM access_log WHERE " + strings.Join(where, " AND ") + orderSQL(q), append(args, q.Limit)
+	return "SELECT seq, received_at_us FROM access_log WHERE " + strings.Join(where, " AND ") + orderSQL(q), append(args, q.Limit)
 }
 
 func orderSQL(q store.AccessQuery) string {

@@ -48,8 +48,12 @@ const (
 	// in bulk: rows first, indexes (sorted, sequential writes) at the end.
 	bulkThreshold = 50000
 	// indexPause is how long the indexer waits after catching up before it
-	// looks again, so that under load its transactions carry many entries.
-	indexPause = 100 * time.Millisecond
+	// looks again, so that under load its transactions carry many entries:
+	// each dirties the newest bucket's index pages once for all of them
+	// (measured at 1M entries under load: 500 ms let appends run about a
+	// third faster beside the indexer than 100 ms). The tail queries read
+	// from the log stays at about this much of the traffic.
+	indexPause = 500 * time.Millisecond
 	// indexPoll is how often an idle indexer looks for work it was not told
 	// about (a retention run, an append by another process).
 	indexPoll = 2 * time.Second
