@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"konektor/certs/docsig"
-	"konektor/certs/wssec"
+	"konektor/certs/xmlsig"
 )
 
 // ReportVerifier checks the signature (ČÚZK's electronic seal) of an XML
@@ -42,7 +42,7 @@ type DocReports struct {
 
 // NewDocReports returns a verifier trusting the given sealing certificates
 // or roots; the certificate must be valid at the moment of the check.
-func NewDocReports(trust wssec.Trust, now func() time.Time) (*DocReports, error) {
+func NewDocReports(trust xmlsig.Trust, now func() time.Time) (*DocReports, error) {
 	v, err := docsig.NewVerifier(docsig.VerifierOptions{Trust: trust, Now: now})
 	if err != nil {
 		return nil, err
@@ -52,18 +52,18 @@ func NewDocReports(trust wssec.Trust, now func() time.Time) (*DocReports, error)
 
 // VerifyReport checks a report file. A file without any ds:Signature is
 // ErrReportUnsigned; one konektor cannot check is ErrReportUnverifiable;
-// any other failure is a *docsig.Error.
+// any other failure is an *xmlsig.Error.
 func (d *DocReports) VerifyReport(_ context.Context, file []byte) (ReportEvidence, error) {
 	res, err := d.v.Verify(file)
-	switch docsig.CodeOf(err) {
+	switch xmlsig.CodeOf(err) {
 	case "":
 		if err != nil {
 			return ReportEvidence{}, err
 		}
 		return ReportEvidence{Signer: res.Subject, SignatureID: res.SignatureID}, nil
-	case docsig.CodeMissingSig:
+	case xmlsig.CodeMissingSig:
 		return ReportEvidence{}, fmt.Errorf("%w: %w", ErrReportUnsigned, err)
-	case docsig.CodeUnsupported, docsig.CodeTooLarge:
+	case docsig.CodeUnsupported, xmlsig.CodeTooLarge:
 		return ReportEvidence{}, fmt.Errorf("%w: %w", ErrReportUnverifiable, err)
 	}
 	return ReportEvidence{}, err

@@ -18,7 +18,7 @@ import (
 	"konektor/adapters/cuzk"
 	"konektor/adapters/cuzk/sim"
 	"konektor/certs/docsig"
-	"konektor/certs/wssec"
+	"konektor/certs/xmlsig"
 	"konektor/gateway/fault"
 )
 
@@ -72,7 +72,7 @@ func sealedEnv(t *testing.T, opts func(*cuzk.Options)) *env {
 func docReports(t *testing.T, now func() time.Time) *cuzk.DocReports {
 	t.Helper()
 	_, crt := sealIdentity(t)
-	v, err := cuzk.NewDocReports(wssec.Trust{Pinned: []*x509.Certificate{crt}}, now)
+	v, err := cuzk.NewDocReports(xmlsig.Trust{Pinned: []*x509.Certificate{crt}}, now)
 	if err != nil {
 		t.Fatal(err)
 	}

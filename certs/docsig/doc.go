@@ -25,7 +25,7 @@
 //   - KeyInfo holds exactly one X509Data of X509Certificate elements; the
 //     first is the signer, an RSA key of at least 2048 bits, valid at the
 //     verification time, allowed to sign, and equal to a pinned certificate
-//     or chaining to the trusted roots (wssec.Trust);
+//     or chaining to the trusted roots (xmlsig.Trust);
 //   - the SignatureValue verifies over the canonical SignedInfo, and the
 //     Reference, read again from those verified bytes, digests the
 //     canonical document without the Signature.
@@ -39,5 +39,9 @@
 // refused by both Sign and Verify with CodeUnsupported rather than signed
 // or checked wrongly; ČÚZK's reports use neither.
 //
-// Errors are *Error values with a Code and Czech and English texts.
+// Errors are *xmlsig.Error values with a Code and Czech and English texts.
+// The codes, the trust and key policy and the algorithm allow-lists are
+// certs/xmlsig's, shared with certs/wssec; this package adds the codes
+// CodeUnsupported and CodeStructure and the wording of the texts that name
+// a document.
 package docsig

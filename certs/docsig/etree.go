@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/beevik/etree"
+
+	"konektor/certs/xmlsig"
 )
 
 // This file is the only one that builds or writes beevik/etree trees.
@@ -18,10 +20,10 @@ func parseTree(body []byte, l Limits) (*document, error) {
 	doc := etree.NewDocument()
 	doc.ReadSettings = etree.ReadSettings{MaxDepth: l.MaxDepth + 1}
 	if err := doc.ReadFromBytes(body); err != nil {
-		return nil, rejectErr(CodeMalformed, err, "parse")
+		return nil, rejectErr(xmlsig.CodeMalformed, err, "parse")
 	}
 	if doc.Root() == nil {
-		return nil, reject(CodeMalformed, "no root element")
+		return nil, reject(xmlsig.CodeMalformed, "no root element")
 	}
 	return doc, nil
 }

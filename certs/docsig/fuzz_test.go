@@ -6,12 +6,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"konektor/certs/xmlsig"
 )
 
 // FuzzVerify feeds the verifier arbitrary documents (seeds in
 // testdata/fuzz/FuzzVerify: signed reports, xmlsec1-signed documents and
 // attacks). It must never panic, every refusal must be a classified
-// *Error, and whatever it accepts must be signed by the one usable
+// *xmlsig.Error, and whatever it accepts must be signed by the one usable
 // certificate under the test CA, with comment-free canonical bytes.
 func FuzzVerify(f *testing.F) {
 	for _, s := range []string{
@@ -27,7 +29,7 @@ func FuzzVerify(f *testing.F) {
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		res, err := v.Verify(doc)
 		if err != nil {
-			if res != nil || CodeOf(err) == "" {
+			if res != nil || xmlsig.CodeOf(err) == "" {
 				t.Fatalf("result %v with unclassified error %v", res, err)
 			}
 			return

@@ -7,6 +7,8 @@ import (
 
 	dsig "github.com/russellhaering/goxmldsig"
 	"github.com/russellhaering/goxmldsig/etreeutils"
+
+	"konektor/certs/xmlsig"
 )
 
 // This file is the only one that calls russellhaering/goxmldsig.
@@ -36,7 +38,7 @@ func newSealContext(key crypto.Signer, chain []*x509.Certificate) (*sealContext,
 	ctx.Prefix = "ds"
 	ctx.IdAttribute = noIDAttribute
 	ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
-	if ctx.GetSignatureMethodIdentifier() != algRSASHA256 || ctx.GetDigestAlgorithmIdentifier() != algSHA256 {
+	if ctx.GetSignatureMethodIdentifier() != xmlsig.AlgRSASHA256 || ctx.GetDigestAlgorithmIdentifier() != xmlsig.AlgSHA256 {
 		return nil, errors.New("docsig: goxmldsig does not sign with RSA-SHA256")
 	}
 	return &sealContext{ctx: ctx}, nil

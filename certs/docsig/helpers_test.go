@@ -10,6 +10,7 @@ import (
 
 	"konektor/certs"
 	"konektor/certs/wssec"
+	"konektor/certs/xmlsig"
 )
 
 // at is the verification time of the tests: inside the validity of every
@@ -58,7 +59,7 @@ func testSigner(t testing.TB, name string) *Signer {
 }
 
 // chainedTrust trusts the test CA; pinnedTrust pins the self-signed seal.
-func chainedTrust(t testing.TB) wssec.Trust {
+func chainedTrust(t testing.TB) xmlsig.Trust {
 	t.Helper()
 	tr, err := wssec.LoadTrust(keyPath("ca.pem"))
 	if err != nil {
@@ -67,12 +68,12 @@ func chainedTrust(t testing.TB) wssec.Trust {
 	return tr
 }
 
-func pinnedTrust(t testing.TB) wssec.Trust {
+func pinnedTrust(t testing.TB) xmlsig.Trust {
 	t.Helper()
-	return wssec.Trust{Pinned: []*x509.Certificate{testCert(t, "pinned")}}
+	return xmlsig.Trust{Pinned: []*x509.Certificate{testCert(t, "pinned")}}
 }
 
-func testVerifier(t testing.TB, tr wssec.Trust) *Verifier {
+func testVerifier(t testing.TB, tr xmlsig.Trust) *Verifier {
 	t.Helper()
 	v, err := NewVerifier(VerifierOptions{Trust: tr, Now: func() time.Time { return at }})
 	if err != nil {

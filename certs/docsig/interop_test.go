@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"konektor/certs/xmlsig"
 )
 
 // xmlsec1 returns the path of the xmlsec1 binary or skips the test.
@@ -101,12 +103,12 @@ func TestWeVerifyXmlsec1Signatures(t *testing.T) {
 	v := testVerifier(t, chainedTrust(t))
 	cases := []struct {
 		name, template, sigAlg, digAlg string
-		code                           Code
+		code                           xmlsig.Code
 		tamperFrom, tamperTo           string
 	}{
-		{name: "default-namespace-signature-last", template: xmlsec1DefaultNS, sigAlg: algRSASHA256, digAlg: algSHA256, tamperFrom: "&amp; spol.", tamperTo: "a spol."},
-		{name: "prefixed-inclusive-namespaces", template: xmlsec1Prefixed, sigAlg: algRSASHA512, digAlg: algSHA384, tamperFrom: "St. 77", tamperTo: "St. 78"},
-		{name: "rsa-sha1", template: xmlsec1DefaultNS, sigAlg: "http://www.w3.org/2000/09/xmldsig#rsa-sha1", digAlg: "http://www.w3.org/2000/09/xmldsig#sha1", code: CodeAlgorithm},
+		{name: "default-namespace-signature-last", template: xmlsec1DefaultNS, sigAlg: xmlsig.AlgRSASHA256, digAlg: xmlsig.AlgSHA256, tamperFrom: "&amp; spol.", tamperTo: "a spol."},
+		{name: "prefixed-inclusive-namespaces", template: xmlsec1Prefixed, sigAlg: xmlsig.AlgRSASHA512, digAlg: xmlsig.AlgSHA384, tamperFrom: "St. 77", tamperTo: "St. 78"},
+		{name: "rsa-sha1", template: xmlsec1DefaultNS, sigAlg: "http://www.w3.org/2000/09/xmldsig#rsa-sha1", digAlg: "http://www.w3.org/2000/09/xmldsig#sha1", code: xmlsig.CodeAlgorithm},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -123,7 +125,7 @@ func TestWeVerifyXmlsec1Signatures(t *testing.T) {
 				t.Fatal(err)
 			}
 			res, err := v.Verify(signed)
-			if CodeOf(err) != tc.code {
+			if xmlsig.CodeOf(err) != tc.code {
 				t.Fatalf("%v, want %q\n%s", err, tc.code, signed)
 			}
 			if tc.code != "" {
@@ -132,7 +134,7 @@ func TestWeVerifyXmlsec1Signatures(t *testing.T) {
 			if bytes.Contains(res.Canonical, []byte("Signature")) || !bytes.Contains(res.Canonical, []byte(tc.tamperFrom)) {
 				t.Fatalf("canonical:\n%s", res.Canonical)
 			}
-			if _, err := v.Verify(swap(t, signed, tc.tamperFrom, tc.tamperTo)); CodeOf(err) != CodeDigestMismatch {
+			if _, err := v.Verify(swap(t, signed, tc.tamperFrom, tc.tamperTo)); xmlsig.CodeOf(err) != xmlsig.CodeDigestMismatch {
 				t.Fatalf("changed document: %v", err)
 			}
 		})

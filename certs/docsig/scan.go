@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"konektor/certs/xmlsig"
 )
 
 // Limits bound the work spent on one document. Zero fields take the
@@ -67,12 +69,12 @@ type scanned struct {
 func scan(raw []byte, l Limits) (scanned, error) {
 	var s scanned
 	if len(raw) > l.MaxBytes {
-		return s, reject(CodeTooLarge, "document of %d bytes exceeds %d", len(raw), l.MaxBytes)
+		return s, reject(xmlsig.CodeTooLarge, "document of %d bytes exceeds %d", len(raw), l.MaxBytes)
 	}
 	raw = bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF"))
 	s.body = raw
 	if !utf8.Valid(raw) {
-		return s, reject(CodeMalformed, "document is not valid UTF-8")
+		return s, reject(xmlsig.CodeMalformed, "document is not valid UTF-8")
 	}
 	d := xml.NewDecoder(bytes.NewReader(raw))
 	d.Strict = true
@@ -83,42 +85,42 @@ func scan(raw []byte, l Limits) (scanned, error) {
 			break
 		}
 		if err != nil {
-			return s, rejectErr(CodeMalformed, err, "parse")
+			return s, rejectErr(xmlsig.CodeMalformed, err, "parse")
 		}
 		switch t := tok.(type) {
 		case xml.ProcInst:
 			if !first || t.Target != "xml" {
-				return s, reject(CodeForbidden, "processing instruction %q", t.Target)
+				return s, reject(xmlsig.CodeForbidden, "processing instruction %q", t.Target)
 			}
 		case xml.Directive:
-			return s, reject(CodeForbidden, "DTD or other directive")
+			return s, reject(xmlsig.CodeForbidden, "DTD or other directive")
 		case xml.Comment:
-			return s, reject(CodeComment, "comment at depth %d", depth)
+			return s, reject(xmlsig.CodeComment, "comment at depth %d", depth)
 		case xml.CharData:
 			if depth == 0 && len(bytes.TrimSpace(t)) > 0 {
-				return s, reject(CodeMalformed, "text outside the root element")
+				return s, reject(xmlsig.CodeMalformed, "text outside the root element")
 			}
 		case xml.StartElement:
 			depth++
 			elements++
 			switch {
 			case depth > l.MaxDepth:
-				return s, reject(CodeTooLarge, "nesting deeper than %d", l.MaxDepth)
+				return s, reject(xmlsig.CodeTooLarge, "nesting deeper than %d", l.MaxDepth)
 			case elements > l.MaxElements:
-				return s, reject(CodeTooLarge, "more than %d elements", l.MaxElements)
+				return s, reject(xmlsig.CodeTooLarge, "more than %d elements", l.MaxElements)
 			case len(t.Attr) > l.MaxAttributes:
-				return s, reject(CodeTooLarge, "element %s has more than %d attributes", t.Name.Local, l.MaxAttributes)
+				return s, reject(xmlsig.CodeTooLarge, "element %s has more than %d attributes", t.Name.Local, l.MaxAttributes)
 			}
 			if depth == 1 {
 				if s.root.Local != "" {
-					return s, reject(CodeMalformed, "more than one root element")
+					return s, reject(xmlsig.CodeMalformed, "more than one root element")
 				}
 				s.root = t.Name
 			}
 			if err := checkNames(t); err != nil {
 				return s, err
 			}
-			if t.Name.Space == nsDS && t.Name.Local == "Signature" {
+			if t.Name.Space == xmlsig.NamespaceDS && t.Name.Local == "Signature" {
 				if s.signatures == 0 {
 					s.sigDepth = depth
 				}
@@ -130,7 +132,7 @@ func scan(raw []byte, l Limits) (scanned, error) {
 		first = false
 	}
 	if s.root.Local == "" {
-		return s, reject(CodeMalformed, "no root element")
+		return s, reject(xmlsig.CodeMalformed, "no root element")
 	}
 	return s, nil
 }
@@ -148,7 +150,7 @@ func checkNames(t xml.StartElement) error {
 	for _, a := range t.Attr {
 		k := qname{a.Name.Space, a.Name.Local}
 		if seen[k] {
-			return reject(CodeMalformed, "element %s: duplicate attribute %s", t.Name.Local, a.Name.Local)
+			return reject(xmlsig.CodeMalformed, "element %s: duplicate attribute %s", t.Name.Local, a.Name.Local)
 		}
 		seen[k] = true
 		switch {

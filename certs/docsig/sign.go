@@ -2,10 +2,11 @@ package docsig
 
 import (
 	"crypto"
-	"crypto/rsa"
 	"crypto/x509"
 	"errors"
 	"fmt"
+
+	"konektor/certs/xmlsig"
 )
 
 // SignerOptions configure a Signer.
@@ -25,18 +26,11 @@ type Signer struct {
 	limits Limits
 }
 
-// NewSigner returns a Signer for an RSA key of at least MinRSABits and its
-// certificate.
+// NewSigner returns a Signer for an RSA key of at least xmlsig.MinRSABits
+// and its certificate.
 func NewSigner(key crypto.Signer, cert *x509.Certificate, o SignerOptions) (*Signer, error) {
-	if key == nil || cert == nil {
-		return nil, ErrSignerKey
-	}
-	pub, ok := key.Public().(*rsa.PublicKey)
-	if !ok || pub.N.BitLen() < MinRSABits {
-		return nil, ErrSignerKey
-	}
-	if cp, ok := cert.PublicKey.(*rsa.PublicKey); !ok || !cp.Equal(pub) {
-		return nil, ErrSignerKey
+	if err := xmlsig.CheckSignerKey(key, cert); err != nil {
+		return nil, fmt.Errorf("docsig: %w", err)
 	}
 	seal, err := newSealContext(key, append([]*x509.Certificate{cert}, o.Chain...))
 	if err != nil {
@@ -50,7 +44,7 @@ func (s *Signer) Certificate() *x509.Certificate { return s.cert }
 
 // Sign returns doc with a ds:Signature added as the first child of its root
 // element (see the package documentation). doc must pass the verifier's
-// lexical rules (a refusal is an *Error) and carry no ds:Signature yet
+// lexical rules (a refusal is an *xmlsig.Error) and carry no ds:Signature yet
 // (ErrAlreadySigned). The rest of the document keeps its content; it is
 // written again by beevik/etree, so insignificant details of the original
 // serialization (quoting, CDATA sections, empty-element tags) may change.

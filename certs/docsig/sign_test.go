@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/beevik/etree"
+
+	"konektor/certs/xmlsig"
 )
 
 // TestSignAndVerify: a sealed document verifies, the Signature is the
@@ -47,7 +49,7 @@ func TestSignAndVerify(t *testing.T) {
 				t.Fatalf("verify: %v\n%s", err, signed)
 			}
 			if res.Root != tc.root || !strings.Contains(res.Subject, "CN=docsig") || !res.Signer.Equal(testCert(t, tc.signer)) ||
-				res.SignatureMethod != algRSASHA256 || res.DigestMethod != algSHA256 || len(res.SignatureID) != 64 {
+				res.SignatureMethod != xmlsig.AlgRSASHA256 || res.DigestMethod != xmlsig.AlgSHA256 || len(res.SignatureID) != 64 {
 				t.Fatalf("result %+v", res)
 			}
 			if !bytes.Contains(res.Canonical, []byte(tc.canonical)) || bytes.Contains(res.Canonical, []byte("Signature")) {
@@ -58,14 +60,14 @@ func TestSignAndVerify(t *testing.T) {
 				t.Fatal(err)
 			}
 			first := doc.Root().ChildElements()[0]
-			if first.Tag != "Signature" || first.NamespaceURI() != nsDS {
+			if first.Tag != "Signature" || first.NamespaceURI() != xmlsig.NamespaceDS {
 				t.Fatalf("first child of the root is %s", first.Tag)
 			}
 			for _, want := range []string{
-				`<ds:CanonicalizationMethod Algorithm="` + algExcC14N + `"/>`,
-				`<ds:SignatureMethod Algorithm="` + algRSASHA256 + `"/>`,
-				`<ds:Reference URI=""><ds:Transforms><ds:Transform Algorithm="` + algEnveloped + `"/><ds:Transform Algorithm="` + algExcC14N + `"/></ds:Transforms>`,
-				`<ds:DigestMethod Algorithm="` + algSHA256 + `"/>`,
+				`<ds:CanonicalizationMethod Algorithm="` + xmlsig.AlgExcC14N + `"/>`,
+				`<ds:SignatureMethod Algorithm="` + xmlsig.AlgRSASHA256 + `"/>`,
+				`<ds:Reference URI=""><ds:Transforms><ds:Transform Algorithm="` + xmlsig.AlgEnveloped + `"/><ds:Transform Algorithm="` + xmlsig.AlgExcC14N + `"/></ds:Transforms>`,
+				`<ds:DigestMethod Algorithm="` + xmlsig.AlgSHA256 + `"/>`,
 				`<ds:KeyInfo><ds:X509Data><ds:X509Certificate>`,
 			} {
 				if !bytes.Contains(signed, []byte(want)) {
@@ -103,23 +105,23 @@ func TestSignRefuses(t *testing.T) {
 	}
 	cases := []struct {
 		name, doc string
-		code      Code
+		code      xmlsig.Code
 	}{
-		{"doctype", `<!DOCTYPE r [<!ENTITY x "y">]><r>&x;</r>`, CodeForbidden},
-		{"processing-instruction", `<?xml version="1.0"?><?xml-stylesheet href="x.xsl"?><r/>`, CodeForbidden},
-		{"comment", `<r>a<!-- b -->c</r>`, CodeComment},
+		{"doctype", `<!DOCTYPE r [<!ENTITY x "y">]><r>&x;</r>`, xmlsig.CodeForbidden},
+		{"processing-instruction", `<?xml version="1.0"?><?xml-stylesheet href="x.xsl"?><r/>`, xmlsig.CodeForbidden},
+		{"comment", `<r>a<!-- b -->c</r>`, xmlsig.CodeComment},
 		{"undeclaration", `<r xmlns="urn:r"><a xmlns=""/></r>`, CodeUnsupported},
 		{"attribute-order", `<r xmlns:p="urn:z" xmlns:q="urn:a" p:a="1" q:b="2"/>`, CodeUnsupported},
 		{"relative-namespace", `<r xmlns="rel"/>`, CodeUnsupported},
 		{"newline-in-attribute", "<r a=\"x\ny\"/>", CodeUnsupported},
-		{"not-well-formed", `<r><a></r>`, CodeMalformed},
-		{"two-roots", `<r/><s/>`, CodeMalformed},
-		{"duplicate-attribute", `<r a="1" a="2"/>`, CodeMalformed},
-		{"windows-1250", `<?xml version="1.0" encoding="windows-1250"?><r/>`, CodeMalformed},
+		{"not-well-formed", `<r><a></r>`, xmlsig.CodeMalformed},
+		{"two-roots", `<r/><s/>`, xmlsig.CodeMalformed},
+		{"duplicate-attribute", `<r a="1" a="2"/>`, xmlsig.CodeMalformed},
+		{"windows-1250", `<?xml version="1.0" encoding="windows-1250"?><r/>`, xmlsig.CodeMalformed},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := s.Sign([]byte(tc.doc)); CodeOf(err) != tc.code {
+			if _, err := s.Sign([]byte(tc.doc)); xmlsig.CodeOf(err) != tc.code {
 				t.Fatalf("%v, want %s", err, tc.code)
 			}
 		})

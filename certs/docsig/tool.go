@@ -5,7 +5,11 @@ import (
 	"time"
 
 	"konektor/certs/wssec"
+	"konektor/certs/xmlsig"
 )
+
+// Mode is the signature form Check reports (wssec.Report.Mode).
+const Mode = "enveloped-document"
 
 // SOAP envelope namespaces, for IsSOAPEnvelope.
 const (
@@ -25,7 +29,7 @@ func IsSOAPEnvelope(doc []byte) bool {
 // means now) with the default limits, and reports the outcome in the form
 // `konektor xml verify` prints for WS-Security envelopes (wssec.Report);
 // the caller exits non-zero unless Report.Valid.
-func Check(doc []byte, trust wssec.Trust, at time.Time) wssec.Report {
+func Check(doc []byte, trust xmlsig.Trust, at time.Time) wssec.Report {
 	if at.IsZero() {
 		at = time.Now()
 	}
@@ -41,9 +45,9 @@ func Check(doc []byte, trust wssec.Trust, at time.Time) wssec.Report {
 		}
 	}
 	r.Reason, r.ReasonEN, r.Detail = "konfigurace ověření je neplatná", "invalid verification setup", err.Error()
-	var e *Error
+	var e *xmlsig.Error
 	if errors.As(err, &e) {
-		r.Code, r.Reason, r.ReasonEN, r.Detail = wssec.Code(e.Code), e.Message(), e.MessageEN(), e.Error()
+		r.Code, r.Reason, r.ReasonEN, r.Detail = e.Code, e.Message(), e.MessageEN(), e.Error()
 		r.Mode = Mode
 	}
 	return r

@@ -11,14 +11,14 @@ import (
 	"strings"
 	"time"
 
-	"konektor/certs/wssec"
+	"konektor/certs/xmlsig"
 )
 
 // VerifierOptions configures a Verifier.
 type VerifierOptions struct {
 	// Trust lists the accepted signing certificates (pinned, or roots to
 	// chain to); it must not be empty.
-	Trust wssec.Trust
+	Trust xmlsig.Trust
 	// Now is the verification clock; nil means time.Now.
 	Now func() time.Time
 	// Limits bound the work spent on one document.
@@ -28,7 +28,7 @@ type VerifierOptions struct {
 // Verifier checks enveloped document signatures under the policy described
 // in the package documentation. It is safe for concurrent use.
 type Verifier struct {
-	trust  wssec.Trust
+	trust  xmlsig.Trust
 	now    func() time.Time
 	limits Limits
 }
@@ -36,7 +36,7 @@ type Verifier struct {
 // NewVerifier returns a Verifier; it fails with ErrNoTrust when Trust holds
 // neither pinned certificates nor roots.
 func NewVerifier(o VerifierOptions) (*Verifier, error) {
-	if len(o.Trust.Pinned) == 0 && o.Trust.Roots == nil {
+	if o.Trust.Empty() {
 		return nil, ErrNoTrust
 	}
 	v := &Verifier{trust: o.Trust, now: o.Now, limits: o.Limits.withDefaults()}
@@ -64,12 +64,12 @@ type Result struct {
 	SignatureID string
 }
 
-// Verify checks doc and returns what its signature covers, or an *Error
+// Verify checks doc and returns what its signature covers, or an *xmlsig.Error
 // saying why it is refused.
 func (v *Verifier) Verify(doc []byte) (*Result, error) {
 	now := v.now()
 	return verifyDocument(doc, v.limits, func(c *x509.Certificate, extra []*x509.Certificate) error {
-		return checkTrust(v.trust, c, extra, now)
+		return v.trust.Check(vocabulary, c, extra, now)
 	})
 }
 
@@ -93,13 +93,13 @@ func verifyDocument(raw []byte, l Limits, accept func(*x509.Certificate, []*x509
 	}
 	switch {
 	case sc.signatures == 0:
-		return nil, reject(CodeMissingSig, "no ds:Signature in the document")
+		return nil, reject(xmlsig.CodeMissingSig, "no ds:Signature in the document")
 	case sc.signatures > 1:
-		return nil, reject(CodeWrapping, "%d ds:Signature elements, exactly one is allowed", sc.signatures)
+		return nil, reject(xmlsig.CodeWrapping, "%d ds:Signature elements, exactly one is allowed", sc.signatures)
 	case sc.sigDepth == 1:
-		return nil, reject(CodeWrapping, "the root element is the ds:Signature (an enveloping signature)")
+		return nil, reject(xmlsig.CodeWrapping, "the root element is the ds:Signature (an enveloping signature)")
 	case sc.sigDepth != 2:
-		return nil, reject(CodeWrapping, "the ds:Signature is not a direct child of the root element")
+		return nil, reject(xmlsig.CodeWrapping, "the ds:Signature is not a direct child of the root element")
 	}
 	doc, err := parseTree(sc.body, l)
 	if err != nil {
@@ -108,15 +108,15 @@ func verifyDocument(raw []byte, l Limits, accept func(*x509.Certificate, []*x509
 	root := doc.Root()
 	var sig *element
 	for _, c := range root.ChildElements() {
-		if is(c, nsDS, "Signature") {
+		if is(c, xmlsig.NamespaceDS, "Signature") {
 			if sig != nil {
-				return nil, reject(CodeWrapping, "two ds:Signature children of the root element")
+				return nil, reject(xmlsig.CodeWrapping, "two ds:Signature children of the root element")
 			}
 			sig = c
 		}
 	}
 	if sig == nil {
-		return nil, reject(CodeInternal, "the ds:Signature the scan found is not a child of the root in the tree")
+		return nil, reject(xmlsig.CodeInternal, "the ds:Signature the scan found is not a child of the root in the tree")
 	}
 	si, sv, ki, err := signatureParts(sig)
 	if err != nil {
@@ -130,7 +130,7 @@ func verifyDocument(raw []byte, l Limits, accept func(*x509.Certificate, []*x509
 	if err != nil {
 		return nil, err
 	}
-	pub, err := rsaKey(cert)
+	pub, err := xmlsig.RSAKey(vocabulary, cert)
 	if err != nil {
 		return nil, err
 	}
@@ -143,36 +143,36 @@ func verifyDocument(raw []byte, l Limits, accept func(*x509.Certificate, []*x509
 		return nil, rejectErr(CodeStructure, err, "SignatureValue is not base64")
 	}
 	if len(sigValue) != pub.Size() {
-		return nil, reject(CodeBadSignature, "SignatureValue of %d bytes for a %d-byte key", len(sigValue), pub.Size())
+		return nil, reject(xmlsig.CodeBadSignature, "SignatureValue of %d bytes for a %d-byte key", len(sigValue), pub.Size())
 	}
 
 	// The signature over the canonical SignedInfo.
 	canonSI, err := canonicalSignedInfo(si, info.c14nPrefixList)
 	if err != nil {
-		return nil, rejectErr(CodeMalformed, err, "canonicalize SignedInfo")
+		return nil, rejectErr(xmlsig.CodeMalformed, err, "canonicalize SignedInfo")
 	}
 	h := info.sigHash.New()
 	h.Write(canonSI)
 	if err := rsa.VerifyPKCS1v15(pub, info.sigHash, h.Sum(nil), sigValue); err != nil {
-		return nil, rejectErr(CodeBadSignature, err, "SignedInfo")
+		return nil, rejectErr(xmlsig.CodeBadSignature, err, "SignedInfo")
 	}
 
 	// From here on, only what the verified bytes say counts.
 	siDoc, err := parseTree(canonSI, l)
 	if err != nil {
-		return nil, rejectErr(CodeInternal, err, "re-read the verified SignedInfo")
+		return nil, rejectErr(xmlsig.CodeInternal, err, "re-read the verified SignedInfo")
 	}
 	verified, err := readSignedInfo(siDoc.Root())
 	if err != nil {
 		return nil, err
 	}
 	if verified != info {
-		return nil, reject(CodeInternal, "the verified SignedInfo differs from the one in the document")
+		return nil, reject(xmlsig.CodeInternal, "the verified SignedInfo differs from the one in the document")
 	}
 	rootName, rootNS := root.Tag, root.NamespaceURI()
 	canon, err := canonicalDocument(root, childIndex(root, sig), verified.refPrefixList) // consumes the tree
 	if err != nil {
-		return nil, rejectErr(CodeMalformed, err, "canonicalize the document")
+		return nil, rejectErr(xmlsig.CodeMalformed, err, "canonicalize the document")
 	}
 	want, err := base64.StdEncoding.DecodeString(verified.digest)
 	if err != nil {
@@ -181,7 +181,7 @@ func verifyDocument(raw []byte, l Limits, accept func(*x509.Certificate, []*x509
 	d := verified.digestHash.New()
 	d.Write(canon)
 	if subtle.ConstantTimeCompare(d.Sum(nil), want) != 1 {
-		return nil, reject(CodeDigestMismatch, "the document's digest does not match the signed DigestValue")
+		return nil, reject(xmlsig.CodeDigestMismatch, "the document's digest does not match the signed DigestValue")
 	}
 	id := sha256.Sum256(sigValue)
 	return &Result{
@@ -204,14 +204,14 @@ func signatureParts(sig *element) (si, sv, ki *element, err error) {
 	}
 	names := []string{"SignedInfo", "SignatureValue", "KeyInfo"}
 	for i, k := range kids {
-		if i >= len(names) || !is(k, nsDS, names[i]) {
+		if i >= len(names) || !is(k, xmlsig.NamespaceDS, names[i]) {
 			return nil, nil, nil, reject(CodeStructure, "ds:Signature must hold exactly SignedInfo, SignatureValue and KeyInfo (found %s at position %d)", k.Tag, i+1)
 		}
 	}
 	switch len(kids) {
 	case 3:
 	case 2:
-		return nil, nil, nil, reject(CodeKeyReference, "ds:Signature has no KeyInfo with the signing certificate")
+		return nil, nil, nil, reject(xmlsig.CodeKeyReference, "ds:Signature has no KeyInfo with the signing certificate")
 	default:
 		return nil, nil, nil, reject(CodeStructure, "ds:Signature must hold exactly SignedInfo, SignatureValue and KeyInfo")
 	}
@@ -229,7 +229,7 @@ func signatureParts(sig *element) (si, sv, ki *element, err error) {
 // enveloped-signature and exc-c14n transforms, SHA-256/384/512 digest.
 func readSignedInfo(si *element) (signedInfo, error) {
 	var info signedInfo
-	if !is(si, nsDS, "SignedInfo") {
+	if !is(si, xmlsig.NamespaceDS, "SignedInfo") {
 		return info, reject(CodeStructure, "expected ds:SignedInfo, found %s", si.Tag)
 	}
 	if err := onlyAttrs(si, CodeStructure, "Id"); err != nil {
@@ -239,12 +239,12 @@ func readSignedInfo(si *element) (signedInfo, error) {
 	if text {
 		return info, reject(CodeStructure, "text inside SignedInfo")
 	}
-	if len(kids) < 3 || !is(kids[0], nsDS, "CanonicalizationMethod") || !is(kids[1], nsDS, "SignatureMethod") {
+	if len(kids) < 3 || !is(kids[0], xmlsig.NamespaceDS, "CanonicalizationMethod") || !is(kids[1], xmlsig.NamespaceDS, "SignatureMethod") {
 		return info, reject(CodeStructure, "SignedInfo must hold CanonicalizationMethod, SignatureMethod and one Reference")
 	}
 	refs := kids[2:]
 	for _, r := range refs {
-		if !is(r, nsDS, "Reference") {
+		if !is(r, xmlsig.NamespaceDS, "Reference") {
 			return info, reject(CodeStructure, "unexpected %s in SignedInfo", r.Tag)
 		}
 	}
@@ -260,11 +260,11 @@ func readSignedInfo(si *element) (signedInfo, error) {
 		return info, err
 	}
 	if kk, _ := childElements(kids[1]); len(kk) > 0 {
-		return info, reject(CodeAlgorithm, "SignatureMethod parameters (%s) are not allowed", kk[0].Tag)
+		return info, reject(xmlsig.CodeAlgorithm, "SignatureMethod parameters (%s) are not allowed", kk[0].Tag)
 	}
-	h, ok := signatureMethods[alg]
+	h, ok := xmlsig.SignatureHash(alg)
 	if !ok {
-		return info, reject(CodeAlgorithm, "SignatureMethod %s is not allowed (RSA-SHA256 or stronger)", alg)
+		return info, reject(xmlsig.CodeAlgorithm, "SignatureMethod %s is not allowed (RSA-SHA256 or stronger)", alg)
 	}
 	info.signatureMethod, info.sigHash = alg, h
 
@@ -274,10 +274,10 @@ func readSignedInfo(si *element) (signedInfo, error) {
 	}
 	uri, ok := attrs(ref)["URI"]
 	if !ok || uri != "" {
-		return info, reject(CodeNotCovered, "Reference URI=%q: the signature must cover the whole document (URI=\"\")", uri)
+		return info, reject(xmlsig.CodeNotCovered, "Reference URI=%q: the signature must cover the whole document (URI=\"\")", uri)
 	}
 	rk, text := childElements(ref)
-	if text || len(rk) != 3 || !is(rk[0], nsDS, "Transforms") || !is(rk[1], nsDS, "DigestMethod") || !is(rk[2], nsDS, "DigestValue") {
+	if text || len(rk) != 3 || !is(rk[0], xmlsig.NamespaceDS, "Transforms") || !is(rk[1], xmlsig.NamespaceDS, "DigestMethod") || !is(rk[2], xmlsig.NamespaceDS, "DigestValue") {
 		return info, reject(CodeStructure, "Reference must hold exactly Transforms, DigestMethod and DigestValue")
 	}
 	if err := onlyAttrs(rk[0], CodeStructure); err != nil {
@@ -288,21 +288,21 @@ func readSignedInfo(si *element) (signedInfo, error) {
 		return info, reject(CodeStructure, "text inside Transforms")
 	}
 	for _, t := range tr {
-		if !is(t, nsDS, "Transform") {
+		if !is(t, xmlsig.NamespaceDS, "Transform") {
 			return info, reject(CodeStructure, "unexpected %s in Transforms", t.Tag)
 		}
 		a, err := algorithm(t, "Transform")
 		if err != nil {
 			return info, err
 		}
-		if a != algEnveloped && a != algExcC14N {
-			return info, reject(CodeAlgorithm, "Transform %s is not allowed", a)
+		if a != xmlsig.AlgEnveloped && a != xmlsig.AlgExcC14N {
+			return info, reject(xmlsig.CodeAlgorithm, "Transform %s is not allowed", a)
 		}
 	}
 	if len(tr) != 2 {
 		return info, reject(CodeStructure, "Reference has %d transforms, exactly enveloped-signature then exc-c14n are required", len(tr))
 	}
-	if a, _ := algorithm(tr[0], "Transform"); a != algEnveloped {
+	if a, _ := algorithm(tr[0], "Transform"); a != xmlsig.AlgEnveloped {
 		return info, reject(CodeStructure, "the first transform must be enveloped-signature")
 	}
 	if kk, _ := childElements(tr[0]); len(kk) > 0 {
@@ -318,9 +318,9 @@ func readSignedInfo(si *element) (signedInfo, error) {
 	if kk, _ := childElements(rk[1]); len(kk) > 0 {
 		return info, reject(CodeStructure, "DigestMethod takes no parameters")
 	}
-	dh, ok := digestMethods[dalg]
+	dh, ok := xmlsig.DigestHash(dalg)
 	if !ok {
-		return info, reject(CodeAlgorithm, "DigestMethod %s is not allowed (SHA-256 or stronger)", dalg)
+		return info, reject(xmlsig.CodeAlgorithm, "DigestMethod %s is not allowed (SHA-256 or stronger)", dalg)
 	}
 	info.digestMethod, info.digestHash = dalg, dh
 	if err := onlyAttrs(rk[2], CodeStructure); err != nil {
@@ -346,8 +346,8 @@ func excC14NMethod(el *element, what string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if a != algExcC14N {
-		return "", reject(CodeAlgorithm, "%s %s is not allowed (exclusive c14n without comments)", what, a)
+	if a != xmlsig.AlgExcC14N {
+		return "", reject(xmlsig.CodeAlgorithm, "%s %s is not allowed (exclusive c14n without comments)", what, a)
 	}
 	kids, text := childElements(el)
 	if text {
@@ -356,7 +356,7 @@ func excC14NMethod(el *element, what string) (string, error) {
 	switch {
 	case len(kids) == 0:
 		return "", nil
-	case len(kids) > 1 || !is(kids[0], nsExcC14, "InclusiveNamespaces"):
+	case len(kids) > 1 || !is(kids[0], xmlsig.NamespaceExcC14N, "InclusiveNamespaces"):
 		return "", reject(CodeStructure, "%s may hold only one ec:InclusiveNamespaces", what)
 	}
 	in := kids[0]
@@ -390,7 +390,7 @@ func algorithm(el *element, what string) (string, error) {
 
 // onlyAttrs refuses attributes of el other than namespace declarations and
 // the unprefixed names allowed.
-func onlyAttrs(el *element, code Code, allowed ...string) error {
+func onlyAttrs(el *element, code xmlsig.Code, allowed ...string) error {
 next:
 	for k := range attrs(el) {
 		for _, a := range allowed {
@@ -406,42 +406,42 @@ next:
 // readKeyInfo returns the signing certificate (the first of X509Data) and
 // the others as possible intermediates.
 func readKeyInfo(ki *element) (*x509.Certificate, []*x509.Certificate, error) {
-	if err := onlyAttrs(ki, CodeKeyReference, "Id"); err != nil {
+	if err := onlyAttrs(ki, xmlsig.CodeKeyReference, "Id"); err != nil {
 		return nil, nil, err
 	}
 	kids, text := childElements(ki)
-	if text || len(kids) != 1 || !is(kids[0], nsDS, "X509Data") {
-		return nil, nil, reject(CodeKeyReference, "KeyInfo must hold exactly one X509Data")
+	if text || len(kids) != 1 || !is(kids[0], xmlsig.NamespaceDS, "X509Data") {
+		return nil, nil, reject(xmlsig.CodeKeyReference, "KeyInfo must hold exactly one X509Data")
 	}
-	if err := onlyAttrs(kids[0], CodeKeyReference); err != nil {
+	if err := onlyAttrs(kids[0], xmlsig.CodeKeyReference); err != nil {
 		return nil, nil, err
 	}
 	xs, text := childElements(kids[0])
 	if text || len(xs) == 0 {
-		return nil, nil, reject(CodeKeyReference, "X509Data holds no certificate")
+		return nil, nil, reject(xmlsig.CodeKeyReference, "X509Data holds no certificate")
 	}
-	if len(xs) > maxX509DataCerts {
-		return nil, nil, reject(CodeKeyReference, "more than %d certificates in X509Data", maxX509DataCerts)
+	if len(xs) > xmlsig.MaxX509Certificates {
+		return nil, nil, reject(xmlsig.CodeKeyReference, "more than %d certificates in X509Data", xmlsig.MaxX509Certificates)
 	}
 	var out []*x509.Certificate
 	for _, x := range xs {
-		if !is(x, nsDS, "X509Certificate") {
-			return nil, nil, reject(CodeKeyReference, "X509Data may hold only X509Certificate elements, found %s", x.Tag)
+		if !is(x, xmlsig.NamespaceDS, "X509Certificate") {
+			return nil, nil, reject(xmlsig.CodeKeyReference, "X509Data may hold only X509Certificate elements, found %s", x.Tag)
 		}
-		if err := onlyAttrs(x, CodeKeyReference); err != nil {
+		if err := onlyAttrs(x, xmlsig.CodeKeyReference); err != nil {
 			return nil, nil, err
 		}
 		txt, ok := textOf(x)
 		if !ok {
-			return nil, nil, reject(CodeKeyReference, "X509Certificate must hold only base64 text")
+			return nil, nil, reject(xmlsig.CodeKeyReference, "X509Certificate must hold only base64 text")
 		}
 		der, err := base64.StdEncoding.DecodeString(stripSpace(txt))
 		if err != nil {
-			return nil, nil, rejectErr(CodeKeyReference, err, "X509Certificate is not base64")
+			return nil, nil, rejectErr(xmlsig.CodeKeyReference, err, "X509Certificate is not base64")
 		}
 		c, err := x509.ParseCertificate(der)
 		if err != nil {
-			return nil, nil, rejectErr(CodeKeyReference, err, "X509Certificate is not an X.509 certificate")
+			return nil, nil, rejectErr(xmlsig.CodeKeyReference, err, "X509Certificate is not an X.509 certificate")
 		}
 		out = append(out, c)
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
 
-	"konektor/certs/wssec"
+	"konektor/certs/xmlsig"
 )
 
 // rawSign signs doc through goxmldsig directly, bypassing NewSigner's key
@@ -99,47 +99,47 @@ func TestVerifyRefuses(t *testing.T) {
 	cases := []struct {
 		name  string
 		doc   []byte
-		trust wssec.Trust
+		trust xmlsig.Trust
 		when  time.Time
-		code  Code
+		code  xmlsig.Code
 	}{
-		{name: "changed-content", doc: swap(t, signed, "Nováková", "Novotná"), code: CodeDigestMismatch},
-		{name: "changed-whitespace-inside", doc: swap(t, signed, "</LIST_TEXT>", " </LIST_TEXT>"), code: CodeDigestMismatch},
-		{name: "changed-attribute-added", doc: swap(t, signed, "<VYHOTOVENO>", `<VYHOTOVENO platne="ne">`), code: CodeDigestMismatch},
-		{name: "comment-injection", doc: swap(t, signed, "Nováková", "Nová<!---->ková"), code: CodeComment},
-		{name: "comment-outside-root", doc: append(append([]byte(nil), signed...), "<!-- x -->"...), code: CodeComment},
-		{name: "unsigned", doc: []byte(unsigned), code: CodeMissingSig},
+		{name: "changed-content", doc: swap(t, signed, "Nováková", "Novotná"), code: xmlsig.CodeDigestMismatch},
+		{name: "changed-whitespace-inside", doc: swap(t, signed, "</LIST_TEXT>", " </LIST_TEXT>"), code: xmlsig.CodeDigestMismatch},
+		{name: "changed-attribute-added", doc: swap(t, signed, "<VYHOTOVENO>", `<VYHOTOVENO platne="ne">`), code: xmlsig.CodeDigestMismatch},
+		{name: "comment-injection", doc: swap(t, signed, "Nováková", "Nová<!---->ková"), code: xmlsig.CodeComment},
+		{name: "comment-outside-root", doc: append(append([]byte(nil), signed...), "<!-- x -->"...), code: xmlsig.CodeComment},
+		{name: "unsigned", doc: []byte(unsigned), code: xmlsig.CodeMissingSig},
 		// Signature moved down into the content: no longer the root's child.
-		{name: "signature-moved", doc: []byte(strings.Replace(unsigned, "<LIST_TEXT>", "<LIST_TEXT>"+sig, 1)), code: CodeWrapping},
+		{name: "signature-moved", doc: []byte(strings.Replace(unsigned, "<LIST_TEXT>", "<LIST_TEXT>"+sig, 1)), code: xmlsig.CodeWrapping},
 		// The signed document wrapped in an attacker's root.
-		{name: "signed-document-wrapped", doc: []byte(`<Obal><Podvrh>999</Podvrh>` + strings.TrimPrefix(string(signed), `<?xml version="1.0" encoding="UTF-8"?>`) + `</Obal>`), code: CodeWrapping},
-		{name: "second-signature-sibling", doc: []byte(strings.Replace(string(signed), sig, sig+sig, 1)), code: CodeWrapping},
-		{name: "second-signature-in-content", doc: []byte(strings.Replace(string(signed), "<LIST_TEXT>", "<LIST_TEXT>"+signatureOf(t, other), 1)), code: CodeWrapping},
-		{name: "enveloping", doc: []byte(strings.Replace(sig, "</ds:Signature>", "<ds:Object>"+string(report[39:])+"</ds:Object></ds:Signature>", 1)), code: CodeWrapping},
+		{name: "signed-document-wrapped", doc: []byte(`<Obal><Podvrh>999</Podvrh>` + strings.TrimPrefix(string(signed), `<?xml version="1.0" encoding="UTF-8"?>`) + `</Obal>`), code: xmlsig.CodeWrapping},
+		{name: "second-signature-sibling", doc: []byte(strings.Replace(string(signed), sig, sig+sig, 1)), code: xmlsig.CodeWrapping},
+		{name: "second-signature-in-content", doc: []byte(strings.Replace(string(signed), "<LIST_TEXT>", "<LIST_TEXT>"+signatureOf(t, other), 1)), code: xmlsig.CodeWrapping},
+		{name: "enveloping", doc: []byte(strings.Replace(sig, "</ds:Signature>", "<ds:Object>"+string(report[39:])+"</ds:Object></ds:Signature>", 1)), code: xmlsig.CodeWrapping},
 		// The original content hidden in a ds:Object, the visible content replaced.
 		{name: "content-in-object", doc: swap(t, signed, "</ds:KeyInfo>", "</ds:KeyInfo><ds:Object><Podvrh/></ds:Object>"), code: CodeStructure},
-		{name: "no-keyinfo", doc: []byte(regexp.MustCompile(`<ds:KeyInfo>.*</ds:KeyInfo>`).ReplaceAllString(string(signed), "")), code: CodeKeyReference},
-		{name: "sha1", doc: rawSign(t, testKey(t, "signer"), testCert(t, "signer"), crypto.SHA1, "", report), code: CodeAlgorithm},
-		{name: "sha512-allowed-but-digest-changed", doc: swap(t, rawSign(t, testKey(t, "signer"), testCert(t, "signer"), crypto.SHA512, "", report), "Jáma 12", "Jáma 13"), code: CodeDigestMismatch},
-		{name: "xpath-transform", doc: swap(t, signed, algEnveloped, "http://www.w3.org/TR/1999/REC-xpath-19991116"), code: CodeAlgorithm},
-		{name: "inclusive-c14n", doc: swap(t, signed, `<ds:CanonicalizationMethod Algorithm="`+algExcC14N, `<ds:CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315`), code: CodeAlgorithm},
-		{name: "no-enveloped-transform", doc: swap(t, signed, `<ds:Transform Algorithm="`+algEnveloped+`"/>`, ""), code: CodeStructure},
-		{name: "reference-by-id", doc: rawSign(t, testKey(t, "signer"), testCert(t, "signer"), crypto.SHA256, "id", []byte(`<r id="x1"><a>1</a></r>`)), code: CodeNotCovered},
-		{name: "weak-1024-bit-key", doc: rawSign(t, testKey(t, "weak"), testCert(t, "weak"), crypto.SHA256, "", report), code: CodeWeakKey},
-		{name: "untrusted-self-signed", doc: other, code: CodeUntrusted},
-		{name: "not-the-pinned-certificate", doc: signed, trust: pinnedTrust(t), code: CodeUntrusted},
-		{name: "certificate-not-for-signing", doc: rawSign(t, testKey(t, "signer"), testCert(t, "enc"), crypto.SHA256, "", report), code: CodeUntrusted},
-		{name: "certificate-not-yet-valid", doc: signed, when: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), code: CodeCertValidity},
+		{name: "no-keyinfo", doc: []byte(regexp.MustCompile(`<ds:KeyInfo>.*</ds:KeyInfo>`).ReplaceAllString(string(signed), "")), code: xmlsig.CodeKeyReference},
+		{name: "sha1", doc: rawSign(t, testKey(t, "signer"), testCert(t, "signer"), crypto.SHA1, "", report), code: xmlsig.CodeAlgorithm},
+		{name: "sha512-allowed-but-digest-changed", doc: swap(t, rawSign(t, testKey(t, "signer"), testCert(t, "signer"), crypto.SHA512, "", report), "Jáma 12", "Jáma 13"), code: xmlsig.CodeDigestMismatch},
+		{name: "xpath-transform", doc: swap(t, signed, xmlsig.AlgEnveloped, "http://www.w3.org/TR/1999/REC-xpath-19991116"), code: xmlsig.CodeAlgorithm},
+		{name: "inclusive-c14n", doc: swap(t, signed, `<ds:CanonicalizationMethod Algorithm="`+xmlsig.AlgExcC14N, `<ds:CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315`), code: xmlsig.CodeAlgorithm},
+		{name: "no-enveloped-transform", doc: swap(t, signed, `<ds:Transform Algorithm="`+xmlsig.AlgEnveloped+`"/>`, ""), code: CodeStructure},
+		{name: "reference-by-id", doc: rawSign(t, testKey(t, "signer"), testCert(t, "signer"), crypto.SHA256, "id", []byte(`<r id="x1"><a>1</a></r>`)), code: xmlsig.CodeNotCovered},
+		{name: "weak-1024-bit-key", doc: rawSign(t, testKey(t, "weak"), testCert(t, "weak"), crypto.SHA256, "", report), code: xmlsig.CodeWeakKey},
+		{name: "untrusted-self-signed", doc: other, code: xmlsig.CodeUntrusted},
+		{name: "not-the-pinned-certificate", doc: signed, trust: pinnedTrust(t), code: xmlsig.CodeUntrusted},
+		{name: "certificate-not-for-signing", doc: rawSign(t, testKey(t, "signer"), testCert(t, "enc"), crypto.SHA256, "", report), code: xmlsig.CodeUntrusted},
+		{name: "certificate-not-yet-valid", doc: signed, when: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), code: xmlsig.CodeCertValidity},
 		// A trusted certificate put in front of another key's signature.
-		{name: "certificate-swapped", doc: swap(t, other, b64(testCert(t, "other").Raw), b64(testCert(t, "signer").Raw)), code: CodeBadSignature},
-		{name: "signature-value-changed", doc: regexp.MustCompile(`<ds:SignatureValue>.`).ReplaceAll(signed, []byte("<ds:SignatureValue>A")), code: CodeBadSignature},
-		{name: "signedinfo-changed", doc: swap(t, signed, `<ds:Reference URI="">`, `<ds:Reference URI="" Id="r">`), code: CodeBadSignature},
-		{name: "doctype", doc: append([]byte(`<!DOCTYPE VypisZKatastruNemovitosti [<!ENTITY x "y">]>`), signed[39:]...), code: CodeForbidden},
-		{name: "external-entity", doc: append([]byte(`<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>`), swap(t, signed[39:], "Jáma 12", "&xxe;")...), code: CodeForbidden},
-		{name: "processing-instruction", doc: swap(t, signed, "<LIST_TEXT>", "<?evil x?><LIST_TEXT>"), code: CodeForbidden},
-		{name: "duplicate-attribute", doc: swap(t, signed, `<ds:Reference URI="">`, `<ds:Reference URI="" URI="#x">`), code: CodeMalformed},
-		{name: "deep-nesting", doc: []byte(strings.Repeat("<a>", 200) + strings.Repeat("</a>", 200)), code: CodeTooLarge},
-		{name: "not-utf8", doc: []byte("<r>\xff</r>"), code: CodeMalformed},
+		{name: "certificate-swapped", doc: swap(t, other, b64(testCert(t, "other").Raw), b64(testCert(t, "signer").Raw)), code: xmlsig.CodeBadSignature},
+		{name: "signature-value-changed", doc: regexp.MustCompile(`<ds:SignatureValue>.`).ReplaceAll(signed, []byte("<ds:SignatureValue>A")), code: xmlsig.CodeBadSignature},
+		{name: "signedinfo-changed", doc: swap(t, signed, `<ds:Reference URI="">`, `<ds:Reference URI="" Id="r">`), code: xmlsig.CodeBadSignature},
+		{name: "doctype", doc: append([]byte(`<!DOCTYPE VypisZKatastruNemovitosti [<!ENTITY x "y">]>`), signed[39:]...), code: xmlsig.CodeForbidden},
+		{name: "external-entity", doc: append([]byte(`<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>`), swap(t, signed[39:], "Jáma 12", "&xxe;")...), code: xmlsig.CodeForbidden},
+		{name: "processing-instruction", doc: swap(t, signed, "<LIST_TEXT>", "<?evil x?><LIST_TEXT>"), code: xmlsig.CodeForbidden},
+		{name: "duplicate-attribute", doc: swap(t, signed, `<ds:Reference URI="">`, `<ds:Reference URI="" URI="#x">`), code: xmlsig.CodeMalformed},
+		{name: "deep-nesting", doc: []byte(strings.Repeat("<a>", 200) + strings.Repeat("</a>", 200)), code: xmlsig.CodeTooLarge},
+		{name: "not-utf8", doc: []byte("<r>\xff</r>"), code: xmlsig.CodeMalformed},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -156,10 +156,10 @@ func TestVerifyRefuses(t *testing.T) {
 				t.Fatal(err)
 			}
 			res, err := v.Verify(tc.doc)
-			if CodeOf(err) != tc.code || res != nil {
+			if xmlsig.CodeOf(err) != tc.code || res != nil {
 				t.Fatalf("%v, want %s", err, tc.code)
 			}
-			var e *Error
+			var e *xmlsig.Error
 			if !errors.As(err, &e) || e.Message() == "" || e.MessageEN() == "" {
 				t.Fatalf("no texts for %v", err)
 			}
@@ -235,7 +235,7 @@ func TestVerifierLimits(t *testing.T) {
 			if name == "attributes" {
 				doc = swap(t, signed, "<VYHOTOVENO>", `<VYHOTOVENO a="1" b="2">`)
 			}
-			if _, err := v.Verify(doc); CodeOf(err) != CodeTooLarge {
+			if _, err := v.Verify(doc); xmlsig.CodeOf(err) != xmlsig.CodeTooLarge {
 				t.Fatalf("%v", err)
 			}
 		})
@@ -253,10 +253,10 @@ func TestCheckReport(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 	r = Check(swap(t, signed, "Nováková", "Novotná"), chainedTrust(t), at)
-	if r.Valid || r.Code != wssec.Code(CodeDigestMismatch) || r.Reason != "podepsaný obsah byl změněn" || len(r.References) != 0 {
+	if r.Valid || r.Code != xmlsig.CodeDigestMismatch || r.Reason != "podepsaný obsah byl změněn" || len(r.References) != 0 {
 		t.Fatalf("%+v", r)
 	}
-	if r := Check(signed, wssec.Trust{}, at); r.Valid || r.ReasonEN != "invalid verification setup" {
+	if r := Check(signed, xmlsig.Trust{}, at); r.Valid || r.ReasonEN != "invalid verification setup" {
 		t.Fatalf("%+v", r)
 	}
 	if IsSOAPEnvelope(signed) || !IsSOAPEnvelope([]byte(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body/></s:Envelope>`)) {

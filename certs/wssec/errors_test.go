@@ -8,6 +8,10 @@ import (
 
 func errorsAs(err error, target **Error) bool { return errors.As(err, target) }
 
+// messages holds the texts of every code the package words (its own and
+// xmlsig's common ones), for tests that check a rejection has them.
+var messages = vocabulary.Texts()
+
 func TestErrorsMessagesAndIs(t *testing.T) {
 	codes := []Code{CodeTooLarge, CodeMalformed, CodeForbidden, CodeStructure, CodeWrapping, CodeDuplicateID, CodeComment,
 		CodeMissingSig, CodeAlgorithm, CodeWeakKey, CodeKeyReference, CodeUntrusted, CodeCertValidity, CodeBadSignature,

@@ -3,13 +3,14 @@ package wssec
 import (
 	"crypto"
 	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"strconv"
 	"time"
+
+	"konektor/certs/xmlsig"
 )
 
 // DefaultTTL is how long a Timestamp konektor signs stays valid.
@@ -39,12 +40,8 @@ type Signer struct {
 // NewSigner returns a Signer for an RSA key of at least 2048 bits and its
 // certificate.
 func NewSigner(key crypto.Signer, cert *x509.Certificate, o SignerOptions) (*Signer, error) {
-	if key == nil || cert == nil {
-		return nil, fmt.Errorf("wssec: %w", ErrSignerKey)
-	}
-	pub, ok := key.Public().(*rsa.PublicKey)
-	if !ok || pub.N.BitLen() < MinRSABits || !pub.Equal(cert.PublicKey) {
-		return nil, fmt.Errorf("wssec: %w", ErrSignerKey)
+	if err := xmlsig.CheckSignerKey(key, cert); err != nil {
+		return nil, fmt.Errorf("wssec: %w", err)
 	}
 	if o.TTL < 0 {
 		return nil, errors.New("wssec: negative Timestamp TTL")
@@ -156,7 +153,7 @@ func (s *Signer) sign(envelope []byte, plan signPlan) ([]byte, error) {
 	sig.CreateAttr("xmlns:ds", nsDS)
 	si := sig.CreateElement("ds:SignedInfo")
 	si.CreateElement("ds:CanonicalizationMethod").CreateAttr("Algorithm", algExcC14N)
-	si.CreateElement("ds:SignatureMethod").CreateAttr("Algorithm", signatureMethodURI[hash])
+	si.CreateElement("ds:SignatureMethod").CreateAttr("Algorithm", xmlsig.SignatureMethod(hash))
 	for _, t := range targets {
 		id := wsuID(t)
 		if id == "" {
@@ -197,7 +194,7 @@ func addReference(si *element, uri, transform string, h crypto.Hash, sum []byte)
 	ref := si.CreateElement("ds:Reference")
 	ref.CreateAttr("URI", uri)
 	ref.CreateElement("ds:Transforms").CreateElement("ds:Transform").CreateAttr("Algorithm", transform)
-	ref.CreateElement("ds:DigestMethod").CreateAttr("Algorithm", digestMethodURI[h])
+	ref.CreateElement("ds:DigestMethod").CreateAttr("Algorithm", xmlsig.DigestMethod(h))
 	ref.CreateElement("ds:DigestValue").SetText(base64.StdEncoding.EncodeToString(sum))
 }
 

@@ -7,23 +7,17 @@ import (
 	"encoding/base64"
 	"errors"
 	"strings"
-	"time"
+
+	"konektor/certs/xmlsig"
 )
 
-// Trust says which signing certificates the verifier accepts: a certificate
-// equal to one of Pinned, or one that chains to Roots (through
-// Intermediates or certificates sent in KeyInfo/X509Data).
-type Trust struct {
-	Pinned        []*x509.Certificate
-	Roots         *x509.CertPool
-	Intermediates []*x509.Certificate
-}
+// Trust says which signing certificates the verifier accepts (see
+// xmlsig.Trust): a certificate equal to one of Pinned, or one that chains
+// to Roots (through Intermediates or certificates sent in KeyInfo/X509Data).
+type Trust = xmlsig.Trust
 
 // ErrNoTrust means a Verifier was configured without any trusted certificate.
 var ErrNoTrust = errors.New("wssec: no pinned certificate and no trusted roots configured")
-
-// maxX509DataCerts bounds the certificates accepted in KeyInfo/X509Data.
-const maxX509DataCerts = 8
 
 // signingCert resolves KeyInfo to the signing certificate and any extra
 // chain certificates the message carries.
@@ -70,8 +64,8 @@ func signingCert(m *message, sec, ki *element, known []*x509.Certificate) (*x509
 			if !m.is(e, nsDS, "X509Certificate") {
 				return nil, nil, reject(CodeKeyReference, "X509Data may hold only X509Certificate elements")
 			}
-			if len(certs) == maxX509DataCerts {
-				return nil, nil, reject(CodeKeyReference, "more than %d certificates in X509Data", maxX509DataCerts)
+			if len(certs) == xmlsig.MaxX509Certificates {
+				return nil, nil, reject(CodeKeyReference, "more than %d certificates in X509Data", xmlsig.MaxX509Certificates)
 			}
 			c, err := parseB64Cert(e, known)
 			if err != nil {
@@ -111,49 +105,5 @@ func parseB64Cert(el *element, known []*x509.Certificate) (*x509.Certificate, er
 	return c, nil
 }
 
-// rsaKey applies the key policy: RSA of at least MinRSABits.
-func rsaKey(c *x509.Certificate) (*rsa.PublicKey, error) {
-	pub, ok := c.PublicKey.(*rsa.PublicKey)
-	if !ok {
-		return nil, reject(CodeAlgorithm, "signing key is %s, only RSA is allowed", c.PublicKeyAlgorithm)
-	}
-	if pub.N.BitLen() < MinRSABits {
-		return nil, reject(CodeWeakKey, "RSA key of %d bits, at least %d required", pub.N.BitLen(), MinRSABits)
-	}
-	return pub, nil
-}
-
-// check accepts c when it is valid at now, may sign, and is pinned or
-// chains to the roots.
-func (t Trust) check(c *x509.Certificate, extra []*x509.Certificate, now time.Time) error {
-	if now.Before(c.NotBefore) || now.After(c.NotAfter) {
-		return reject(CodeCertValidity, "certificate %q is valid from %s to %s", c.Subject.String(),
-			c.NotBefore.UTC().Format(time.RFC3339), c.NotAfter.UTC().Format(time.RFC3339))
-	}
-	if c.KeyUsage != 0 && c.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
-		return reject(CodeUntrusted, "certificate %q key usage does not allow signatures", c.Subject.String())
-	}
-	for _, p := range t.Pinned {
-		if p.Equal(c) {
-			return nil
-		}
-	}
-	if t.Roots != nil {
-		inter := x509.NewCertPool()
-		for _, i := range t.Intermediates {
-			inter.AddCert(i)
-		}
-		for _, i := range extra {
-			inter.AddCert(i)
-		}
-		_, err := c.Verify(x509.VerifyOptions{
-			Roots: t.Roots, Intermediates: inter, CurrentTime: now,
-			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
-		})
-		if err == nil {
-			return nil
-		}
-		return rejectErr(CodeUntrusted, err, "certificate %q", c.Subject.String())
-	}
-	return reject(CodeUntrusted, "certificate %q is not pinned", c.Subject.String())
-}
+// rsaKey applies xmlsig's key policy: RSA of at least MinRSABits.
+func rsaKey(c *x509.Certificate) (*rsa.PublicKey, error) { return xmlsig.RSAKey(vocabulary, c) }

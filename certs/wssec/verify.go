@@ -11,6 +11,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"time"
+
+	"konektor/certs/xmlsig"
 )
 
 // Verification defaults.
@@ -61,7 +63,7 @@ type Verifier struct {
 // NewVerifier returns a Verifier; it fails with ErrNoTrust when Trust holds
 // neither pinned certificates nor roots.
 func NewVerifier(o VerifierOptions) (*Verifier, error) {
-	if len(o.Trust.Pinned) == 0 && o.Trust.Roots == nil {
+	if o.Trust.Empty() {
 		return nil, ErrNoTrust
 	}
 	v := &Verifier{trust: o.Trust, now: o.Now, skew: o.Skew, maxTTL: o.MaxTimestampTTL,
@@ -160,7 +162,7 @@ func (v *Verifier) Verify(ctx context.Context, envelope []byte) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	if err := v.trust.check(cert, extra, now); err != nil {
+	if err := v.trust.Check(vocabulary, cert, extra, now); err != nil {
 		return nil, err
 	}
 	siC, sigValue, err := v.checkSignatureValue(st, pub)
@@ -268,7 +270,7 @@ func (v *Verifier) checkSignedInfoShape(st *verified, si *element) error {
 		return err
 	}
 	alg := plainAttrValue(kids[1], "Algorithm", "")
-	h, ok := allowedSignatureMethods[alg]
+	h, ok := xmlsig.SignatureHash(alg)
 	if !ok || len(kids[1].ChildElements()) != 0 {
 		return reject(CodeAlgorithm, "SignatureMethod %q not allowed (RSA-SHA256, -384 or -512 only)", alg)
 	}
@@ -398,7 +400,7 @@ func (v *Verifier) checkReferences(st *verified, siC []byte, res *Result) error 
 			return reject(CodeDigestMismatch, "digest of %q does not match", uri)
 		}
 		covered[target] = true
-		res.References = append(res.References, Reference{URI: uri, Element: v.describe(st, target), DigestMethod: digestMethodURI[h]})
+		res.References = append(res.References, Reference{URI: uri, Element: v.describe(st, target), DigestMethod: xmlsig.DigestMethod(h)})
 		switch {
 		case enveloped:
 			res.Mode, res.Envelope = ModeEnveloped, canon
@@ -459,7 +461,7 @@ func referenceParts(m *message, r *element) ([]transform, crypto.Hash, []byte, e
 		}
 	}
 	alg := plainAttrValue(kids[1], "Algorithm", "")
-	h, ok := allowedDigestMethods[alg]
+	h, ok := xmlsig.DigestHash(alg)
 	if !ok || len(kids[1].ChildElements()) != 0 {
 		return nil, 0, nil, reject(CodeAlgorithm, "DigestMethod %q not allowed (SHA-256, -384 or -512 only)", alg)
 	}

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"konektor/certs/xmlsig"
 )
 
 func TestVerifyResultUsesOnlyVerifiedBytes(t *testing.T) {
@@ -28,7 +30,7 @@ func TestVerifyResultUsesOnlyVerifiedBytes(t *testing.T) {
 	if res.Mode != ModeWSSecurity || res.Envelope != nil || res.SOAPNamespace != nsSOAP11 {
 		t.Fatalf("mode %s envelope %d ns %s", res.Mode, len(res.Envelope), res.SOAPNamespace)
 	}
-	if !res.Created.Equal(t0) || !res.Expires.Equal(t0.Add(DefaultTTL)) || res.SignatureMethod != algRSASHA256 || len(res.SignatureID) != 64 {
+	if !res.Created.Equal(t0) || !res.Expires.Equal(t0.Add(DefaultTTL)) || res.SignatureMethod != xmlsig.AlgRSASHA256 || len(res.SignatureID) != 64 {
 		t.Fatalf("result %+v", res)
 	}
 }

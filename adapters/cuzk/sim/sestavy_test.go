@@ -14,7 +14,7 @@ import (
 
 	"konektor/adapters/cuzk/sim"
 	"konektor/certs/docsig"
-	"konektor/certs/wssec"
+	"konektor/certs/xmlsig"
 	"konektor/internal/xsdcheck"
 	"konektor/wsdl/cuzk"
 )
@@ -183,7 +183,7 @@ func TestSealedXMLReport(t *testing.T) {
 		t.Fatalf("not an enveloped signature in the report root:\n%.300s", file)
 	}
 	_, crt := sealKey(t)
-	v, err := docsig.NewVerifier(docsig.VerifierOptions{Trust: wssec.Trust{Pinned: []*x509.Certificate{crt}}, Now: c.Now})
+	v, err := docsig.NewVerifier(docsig.VerifierOptions{Trust: xmlsig.Trust{Pinned: []*x509.Certificate{crt}}, Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +197,7 @@ func TestSealedXMLReport(t *testing.T) {
 	xsdcheck.ValidateCUZKReport(t, file)
 	// Tampering breaks the seal.
 	bad := bytes.Replace(file, []byte("Nováková"), []byte("Novotná"), 1)
-	if _, err := v.Verify(bad); docsig.CodeOf(err) != docsig.CodeDigestMismatch {
+	if _, err := v.Verify(bad); xmlsig.CodeOf(err) != xmlsig.CodeDigestMismatch {
 		t.Fatalf("a changed report: %v", err)
 	}
 	// xmlsec1, given the seal certificate as trusted, agrees.
