@@ -22,16 +22,15 @@ race:
 	$(GO) test -race -count=1 -timeout 30m $(PKGS)
 	@$(MAKE) --no-print-directory race-openssl
 
-# The OpenSSL RSA signer (certs/opensslsign, build tag openssl) needs cgo,
-# a C compiler and libcrypto 3 headers (Debian: libssl-dev); skipped when
-# they are missing.
+# The OpenSSL RSA signer (certs/opensslsign) is in every cgo build and loads
+# libcrypto.so.3 at run time, so `race` above tests it wherever cgo and the
+# library exist (under CI=true its tests fail instead of skipping when the
+# library cannot be loaded). This target checks the builds without it: Go
+# only (CGO_ENABLED=0) and the noopenssl opt-out tag.
 race-openssl:
-	@if { pkg-config --exists 'libcrypto >= 3' 2>/dev/null || [ -f /usr/include/openssl/evp.h ]; } \
-		&& command -v "$$($(GO) env CC)" >/dev/null 2>&1 && [ "$$($(GO) env CGO_ENABLED)" = 1 ]; then \
-		echo "$(GO) test -race -count=1 -tags openssl ./certs/... (and ./internal/app -run 'Sign|Seal')"; \
-		$(GO) test -race -count=1 -tags openssl ./certs/... && \
-		$(GO) test -race -count=1 -tags openssl -run 'Sign|Seal' ./internal/app; \
-	else echo "skipped the OpenSSL signer tests (-tags openssl): needs cgo, a C compiler and libssl-dev"; fi
+	CGO_ENABLED=0 $(GO) build ./...
+	CGO_ENABLED=0 $(GO) vet ./certs/...
+	$(GO) test -race -count=1 -tags noopenssl ./certs/opensslsign
 
 # go generate must be reproducible: running it may not change tracked files.
 generate-check:

@@ -9,7 +9,7 @@ import (
 
 // Engine settings accepted by Select (configuration: seal.rsa_engine).
 const (
-	// EngineAuto uses OpenSSL when it is compiled in and the key is RSA,
+	// EngineAuto uses OpenSSL when libcrypto 3 loads and the key is RSA,
 	// else crypto/rsa.
 	EngineAuto = "auto"
 	// EngineGo always uses Go's crypto/rsa.
@@ -22,9 +22,11 @@ const (
 const GoEngine = "Go crypto/rsa"
 
 var (
-	// ErrUnavailable means konektor was built without the OpenSSL signer
-	// (without `-tags openssl` or without cgo).
-	ErrUnavailable = errors.New("opensslsign: the OpenSSL RSA signer is not compiled in (build with -tags openssl and cgo)")
+	// ErrUnavailable means the OpenSSL signer cannot be used: no OpenSSL 3
+	// libcrypto could be loaded, or the build has no cgo (CGO_ENABLED=0) or
+	// has the tag noopenssl. The errors New, Select and LoadError return
+	// wrap it and say which.
+	ErrUnavailable = errors.New("opensslsign: the OpenSSL RSA signer is unavailable")
 	// ErrUnsupported means a signing option the signer does not implement
 	// (RSA-PSS, a hash other than SHA-256/384/512).
 	ErrUnsupported = errors.New("opensslsign: unsupported signature option")
@@ -47,10 +49,12 @@ func ValidEngine(e string) bool {
 // line; it holds no key material).
 //
 // EngineGo returns key unchanged. EngineAuto (or "") returns an OpenSSL
-// Signer when the binding is compiled in and key is an *rsa.PrivateKey;
-// otherwise, or when OpenSSL cannot take the key, it returns key unchanged
-// and says why in the description. EngineOpenSSL returns an error instead
-// of falling back.
+// Signer when libcrypto 3 is loaded (see Available) and key is an
+// *rsa.PrivateKey; otherwise, or when OpenSSL cannot take the key, it
+// returns key unchanged and says why in the description, e.g.
+// "Go crypto/rsa (libcrypto.so.3 not found)". EngineOpenSSL returns an
+// error instead of falling back (wrapping ErrUnavailable when libcrypto is
+// missing).
 func Select(key crypto.Signer, engine string) (crypto.Signer, string, error) {
 	if !ValidEngine(engine) {
 		return nil, "", fmt.Errorf("opensslsign: unknown RSA engine %q (auto, go or openssl)", engine)
@@ -68,11 +72,11 @@ func Select(key crypto.Signer, engine string) (crypto.Signer, string, error) {
 		}
 		return key, fmt.Sprintf("Go crypto (%T key, not RSA)", key), nil
 	}
-	if !Available() {
+	if err := LoadError(); err != nil {
 		if engine == EngineOpenSSL {
-			return nil, "", ErrUnavailable
+			return nil, "", err
 		}
-		return key, GoEngine + " (built without -tags openssl)", nil
+		return key, GoEngine + " (" + reason(err) + ")", nil
 	}
 	s, err := New(rk)
 	if err != nil {
@@ -81,5 +85,27 @@ func Select(key crypto.Signer, engine string) (crypto.Signer, string, error) {
 		}
 		return key, GoEngine + " (OpenSSL refused the key: " + err.Error() + ")", nil
 	}
-	return s, Version() + " (libcrypto, via -tags openssl)", nil
+	return s, description(), nil
+}
+
+// loadError is why the OpenSSL signer is unavailable: short for Select's
+// description, detail (optional) for the error.
+type loadError struct{ short, detail string }
+
+func (e *loadError) Error() string {
+	if e.detail == "" {
+		return ErrUnavailable.Error() + ": " + e.short
+	}
+	return ErrUnavailable.Error() + ": " + e.short + " (" + e.detail + ")"
+}
+
+func (e *loadError) Unwrap() error { return ErrUnavailable }
+
+// reason is the short cause of an unavailability error.
+func reason(err error) string {
+	var le *loadError
+	if errors.As(err, &le) {
+		return le.short
+	}
+	return err.Error()
 }

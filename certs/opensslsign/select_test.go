@@ -26,7 +26,8 @@ func TestSelectRefusesUnknownEngine(t *testing.T) {
 		t.Fatal("Select(nil) succeeded")
 	}
 	if !Available() {
-		// Without the binding: auto and go keep crypto/rsa, openssl fails.
+		// Without the signer (CGO_ENABLED=0, -tags noopenssl or no
+		// libcrypto 3): auto and go keep crypto/rsa, openssl fails.
 		for _, e := range []string{"", EngineAuto, EngineGo} {
 			got, desc, err := Select(k, e)
 			if err != nil || got != crypto.Signer(k) || desc == "" {

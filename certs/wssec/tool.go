@@ -18,7 +18,7 @@ func NewSignerFromFiles(certFile, keyFile string, o SignerOptions) (*Signer, err
 	if err != nil {
 		return nil, err
 	}
-	// OpenSSL signs when konektor is built with -tags openssl (see
+	// OpenSSL signs when libcrypto 3 loads (cgo builds; see
 	// certs/opensslsign); otherwise, or for a key it refuses, crypto/rsa.
 	key, _, err := opensslsign.Select(kp.Key, opensslsign.EngineAuto)
 	if err != nil {

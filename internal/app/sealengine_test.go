@@ -17,8 +17,8 @@ import (
 )
 
 // TestSealRSAEngine: buildSealer signs through the engine seal.rsa_engine
-// selects (OpenSSL under auto when built with -tags openssl), logs it once,
-// and its seals verify; "openssl" without the OpenSSL build fails at start.
+// selects (OpenSSL under auto where libcrypto 3 loads), logs it once, and
+// its seals verify; "openssl" without a usable libcrypto fails at start.
 func TestSealRSAEngine(t *testing.T) {
 	pkiDir := filepath.Join(t.TempDir(), "pki")
 	if err := certs.InitDevPKI(pkiDir, certs.DevPKIOptions{}); err != nil {
@@ -43,7 +43,7 @@ func TestSealRSAEngine(t *testing.T) {
 			s, err := buildSealer(c, time.Now, zap.New(core))
 			if desc == "" {
 				if !errors.Is(err, opensslsign.ErrUnavailable) {
-					t.Fatalf("rsa_engine openssl without the OpenSSL build: %v", err)
+					t.Fatalf("rsa_engine openssl without a usable libcrypto: %v", err)
 				}
 				return
 			}

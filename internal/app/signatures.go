@@ -71,8 +71,8 @@ type sealer struct{ s *wssec.Signer }
 func (s sealer) Seal(envelope []byte) ([]byte, error) { return s.s.Sign(envelope) }
 
 // buildSealer loads the seal key when some client wants sealed answers,
-// hands it to the RSA engine seal.rsa_engine selects (OpenSSL when built
-// with -tags openssl, else crypto/rsa) and logs which one signs.
+// hands it to the RSA engine seal.rsa_engine selects (under auto OpenSSL's
+// libcrypto 3 where it loads, else crypto/rsa) and logs which one signs.
 func buildSealer(c config.Config, now func() time.Time, log *zap.Logger) (pipeline.Sealer, error) {
 	want := false
 	for _, cl := range c.Clients {

@@ -185,8 +185,9 @@ type Seal struct {
 	Key  string   `yaml:"key"`
 	TTL  Duration `yaml:"ttl"` // Timestamp validity of a sealed answer
 	// RSAEngine chooses the RSA implementation for sealing: "auto" (or
-	// empty: OpenSSL when built with -tags openssl, else Go), "go" or
-	// "openssl" (fails at start without the OpenSSL build).
+	// empty: OpenSSL's libcrypto 3, loaded at run time, where the build has
+	// cgo and the library exists, else Go), "go" (always Go's crypto/rsa)
+	// or "openssl" (start-up fails when libcrypto 3 cannot be used).
 	RSAEngine string `yaml:"rsa_engine"`
 }
 
