@@ -10,12 +10,12 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"time"
 
 	"konektor/gateway/fault"
+	"konektor/internal/readbody"
 )
 
 // Node is one upstream node: a base URL and the client that reaches it.
@@ -69,6 +69,10 @@ type Response struct {
 	Body        []byte
 }
 
+// maxPresize bounds the buffer allocated from an answer's Content-Length
+// before its bytes arrive. ISZR answers are a few kilobytes.
+const maxPresize = 256 << 10
+
 // ErrTooLarge is returned when an answer exceeds MaxResponse.
 var ErrTooLarge = errors.New("relay: upstream answer too large")
 
@@ -90,7 +94,13 @@ func (n *Node) Post(ctx context.Context, path string, header http.Header, body [
 		return nil, classify(err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, n.MaxResponse+1))
+	// An answer whose announced length is up to maxPresize is read into
+	// one slice of that size; a longer or unannounced one grows as it
+	// arrives, so a node that announces 64 MiB and stalls costs little. The
+	// slice is not pooled: the cache, the access log and the callers
+	// sharing a single-flight call keep it.
+	limit := n.MaxResponse + 1
+	data, err := readbody.Read(resp.Body, resp.ContentLength, limit, min(maxPresize, limit))
 	if err != nil {
 		return nil, classify(err)
 	}

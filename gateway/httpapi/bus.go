@@ -7,7 +7,6 @@ package httpapi
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"konektor/gateway/fault"
 	"konektor/gateway/pipeline"
 	"konektor/gateway/soap"
+	"konektor/internal/readbody"
 )
 
 // CorrelationHeader carries the correlation id on every bus answer.
@@ -66,6 +66,13 @@ func NewBus(o BusOptions) http.Handler {
 	return e
 }
 
+// maxPresize bounds the buffer allocated from a caller's Content-Length
+// before its bytes arrive: the bus admits callers without a certificate
+// (auditors sign in with a password), and bus.max_concurrent of them
+// announcing 8 MiB and sending nothing must not cost 8 MiB each. Larger
+// bodies grow as they arrive. SOAP questions are a few kilobytes.
+const maxPresize = 64 << 10
+
 type bus struct {
 	o     BusOptions
 	slots chan struct{} // nil: unbounded
@@ -98,7 +105,11 @@ func (b *bus) relay(c echo.Context) error {
 	}
 	// Read at most one byte past the limit: the parse stage rejects an
 	// oversize body (and the access log records it) without buffering it.
-	body, err := io.ReadAll(io.LimitReader(req.Body, int64(b.o.MaxBodyBytes)+1))
+	// A body with a Content-Length up to maxPresize is read into one slice
+	// of its size; ex.Body is never pooled, since the pipeline, the access
+	// log and a single-flight upstream call may hold it after we return.
+	limit := int64(b.o.MaxBodyBytes) + 1
+	body, err := readbody.Read(req.Body, req.ContentLength, limit, min(maxPresize, limit))
 	if err != nil {
 		return err
 	}

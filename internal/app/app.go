@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
+	"runtime/debug"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -184,6 +187,7 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       c.Bus.ReadTimeout.D(),
 		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    busMaxHeaderBytes,
 		ErrorLog:          zap.NewStdLog(log.Named("bus.http")),
 	}
 	opsSrv := &http.Server{
@@ -200,7 +204,7 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 	go func() { errc <- serve(busSrv, tls.NewListener(busLn, busTLS)) }()
 	go func() { errc <- serve(opsSrv, opsLn) }()
 	log.Info("konektor started", zap.String("bus", busURL), zap.String("ops", "http://"+opsLn.Addr().String()),
-		zap.Bool("sandbox", sb != nil), zap.String("data_dir", c.DataDir))
+		zap.Bool("sandbox", sb != nil), zap.String("data_dir", c.DataDir), zap.String("memory_limit", memoryLimit()))
 	if o.Out != nil {
 		printBanner(o.Out, c, busURL, "http://"+opsLn.Addr().String())
 		cz.printBanner(o.Out, busURL)
@@ -234,6 +238,25 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 	log.Info("konektor stopped")
 	return runErr
 }
+
+// memoryLimit names the Go runtime's soft memory limit, which konektor
+// leaves to the GOMEMLIMIT environment variable (see README, "Memory").
+func memoryLimit() string {
+	return memoryLimitOf(debug.SetMemoryLimit(-1)) // -1 reads without changing it
+}
+
+func memoryLimitOf(n int64) string {
+	if n == math.MaxInt64 {
+		return "none (GOMEMLIMIT unset)"
+	}
+	return strconv.FormatInt(n>>20, 10) + " MiB (GOMEMLIMIT)"
+}
+
+// busMaxHeaderBytes bounds a request's header block on the bus (net/http's
+// default is 1 MiB): SOAP callers send a few hundred bytes and the auditor
+// UI one session cookie, while a thousand open connections each sending a
+// megabyte of headers would hold a gigabyte.
+const busMaxHeaderBytes = 64 << 10
 
 func serve(s *http.Server, ln net.Listener) error {
 	if err := s.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
