@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"konektor/gateway/pipeline"
+	"konektor/gateway/soap"
 )
 
 // volatile are the ZadostInfo fields that differ between two calls asking
@@ -33,23 +33,12 @@ func (u *Upstream) CanonicalRequest(ex *pipeline.Exchange) ([]byte, error) {
 	if ex.Canonical != nil {
 		return ex.Canonical, nil
 	}
-	return canonical(ex.Envelope.PayloadDocument())
-}
-
-func canonical(doc []byte) ([]byte, error) {
-	dec := xml.NewDecoder(bytes.NewReader(doc))
 	cw := &canonWriter{}
-	cw.b.Grow(len(doc))
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return cw.b.Bytes(), nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("iszr: canonical request: %w", err)
-		}
-		cw.token(tok)
+	cw.b.Grow(ex.Envelope.PayloadEnd - ex.Envelope.PayloadStart)
+	for t := range ex.Envelope.PayloadTokens() {
+		cw.token(t)
 	}
+	return cw.b.Bytes(), nil
 }
 
 // canonWriter writes the canonical form of a token stream.
@@ -59,15 +48,12 @@ type canonWriter struct {
 	attrs []string
 }
 
-func (cw *canonWriter) token(tok xml.Token) {
+func (cw *canonWriter) token(t soap.Token) {
 	b := &cw.b
-	switch t := tok.(type) {
-	case xml.StartElement:
+	switch t.Kind {
+	case soap.StartToken:
 		if cw.skip > 0 || (t.Name.Space == NSReg && volatile[t.Name.Local]) {
 			cw.skip++
-			return
-		}
-		if t.Name.Local == "konektor-scope" && t.Name.Space == "" {
 			return
 		}
 		b.WriteString("<{")
@@ -81,29 +67,41 @@ func (cw *canonWriter) token(tok xml.Token) {
 			}
 			cw.attrs = append(cw.attrs, "{"+a.Name.Space+"}"+a.Name.Local+"="+a.Value)
 		}
-		sort.Strings(cw.attrs)
+		if len(cw.attrs) > 1 {
+			sort.Strings(cw.attrs)
+		}
 		for _, a := range cw.attrs {
 			b.WriteByte(' ')
 			b.WriteString(a)
 		}
 		b.WriteByte('>')
-	case xml.EndElement:
+	case soap.EndToken:
 		if cw.skip > 0 {
 			cw.skip--
 			return
 		}
-		if t.Name.Local == "konektor-scope" && t.Name.Space == "" {
-			return
-		}
 		b.WriteString("</>")
-	case xml.CharData:
+	case soap.TextToken:
 		if cw.skip > 0 {
 			return
 		}
-		if s := bytes.TrimSpace(t); len(s) > 0 {
-			_ = xml.EscapeText(b, s)
+		if s := strings.TrimSpace(t.Text); s != "" {
+			escapeText(b, s)
 		}
 	}
+}
+
+// escapeText writes s as xml.EscapeText does, without converting it to
+// bytes when there is nothing to escape.
+func escapeText(b *bytes.Buffer, s string) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\'' || c == '&' || c == '<' || c == '>' || c == '\t' || c == '\n' || c == '\r' || c >= utf8.RuneSelf:
+			_ = xml.EscapeText(b, []byte(s))
+			return
+		}
+	}
+	b.WriteString(s)
 }
 
 // Storable reports whether an answer may be cached: HTTP 200 and
@@ -126,24 +124,68 @@ func (u *Upstream) Refresh(ex *pipeline.Exchange, body []byte) []byte {
 	if err != nil {
 		return body
 	}
-	repl := map[string]string{
-		"CasOdpovedi":    u.now().Format("2006-01-02T15:04:05.000Z07:00"),
-		"AgendaZadostId": ex.Call.RequestID,
-	}
 	var out bytes.Buffer
 	out.Grow(len(body) + 64)
 	last := 0
+	var when []byte
 	for _, s := range spans {
-		v, ok := repl[s.name]
-		if !ok || (s.name == "AgendaZadostId" && !uuidRE.MatchString(v)) {
+		var v []byte
+		switch s.name {
+		case "CasOdpovedi":
+			if when == nil {
+				var buf [40]byte
+				when = u.now().AppendFormat(buf[:0], "2006-01-02T15:04:05.000Z07:00")
+			}
+			v = when
+		case "AgendaZadostId":
+			if !isUUID(ex.Call.RequestID) {
+				continue
+			}
+			v = []byte(ex.Call.RequestID)
+		default:
 			continue
 		}
 		out.Write(body[last:s.start])
-		_ = xml.EscapeText(&out, []byte(v))
+		if bytes.ContainsAny(v, `"'&<>`+"\t\n\r") || !isASCII(v) {
+			_ = xml.EscapeText(&out, v)
+		} else {
+			out.Write(v) // what EscapeText writes for it
+		}
 		last = s.end
 	}
 	out.Write(body[last:])
 	return out.Bytes()
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// isUUID reports whether s is a UUID in its 8-4-4-4-12 hex form (what
+// uuidRE matches).
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 type span struct {
@@ -207,12 +249,21 @@ func echoSpans(body []byte) ([]span, error) {
 		i = gt + 1
 		tag := body[lt+1 : gt]
 		if len(tag) > 0 && tag[0] == '/' {
-			if inInfo && localName(tag[1:]) == "OdpovedInfo" {
+			if inInfo && string(localName(tag[1:])) == "OdpovedInfo" {
 				return spans, nil
 			}
 			continue
 		}
-		name, empty := localName(tag), len(tag) > 0 && tag[len(tag)-1] == '/'
+		ln, empty := localName(tag), len(tag) > 0 && tag[len(tag)-1] == '/'
+		name := ""
+		switch string(ln) { // compared without converting
+		case "OdpovedInfo":
+			name = "OdpovedInfo"
+		case "CasOdpovedi":
+			name = "CasOdpovedi"
+		case "AgendaZadostId":
+			name = "AgendaZadostId"
+		}
 		switch {
 		case name == "OdpovedInfo":
 			if empty {
@@ -232,24 +283,27 @@ func echoSpans(body []byte) ([]span, error) {
 // tagEnd returns the index of the '>' that closes the tag starting at i,
 // skipping quoted attribute values, or -1.
 func tagEnd(b []byte, i int) int {
-	var quote byte
-	for ; i < len(b); i++ {
-		switch c := b[i]; {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '>':
-			return i
+	for {
+		gt := bytes.IndexByte(b[i:], '>')
+		if gt < 0 {
+			return -1
 		}
+		gt += i
+		q := bytes.IndexAny(b[i:gt], `"'`)
+		if q < 0 {
+			return gt
+		}
+		q += i
+		end := bytes.IndexByte(b[q+1:], b[q])
+		if end < 0 {
+			return -1
+		}
+		i = q + 1 + end + 1
 	}
-	return -1
 }
 
 // localName returns the local part of the element name a tag starts with.
-func localName(tag []byte) string {
+func localName(tag []byte) []byte {
 	end := len(tag)
 	for j, c := range tag {
 		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '/' {
@@ -261,5 +315,5 @@ func localName(tag []byte) string {
 	if k := bytes.IndexByte(name, ':'); k >= 0 {
 		name = name[k+1:]
 	}
-	return string(name)
+	return name
 }

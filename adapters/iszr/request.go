@@ -1,13 +1,15 @@
 package iszr
 
 import (
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
+	"iter"
+	"slices"
 	"strconv"
 	"strings"
+
+	"konektor/gateway/soap"
 )
 
 // Request is the authorisation context of an eGON call.
@@ -52,131 +54,202 @@ const maxField = 4096
 // the payload element, from a payload document (the payload, possibly
 // wrapped in one scope element that declares inherited namespaces).
 func ReadRequest(doc []byte) (Request, error) {
-	return readRequest(doc, nil)
+	toks, err := documentTokens(doc)
+	if err != nil {
+		return Request{}, err
+	}
+	return readTokens(slices.Values(toks), nil)
 }
 
 // ReadRequestCanonical is ReadRequest that also returns the canonical form
 // of the request (see CanonicalRequest) from the same pass: a cacheable
 // call needs both.
 func ReadRequestCanonical(doc []byte) (Request, []byte, error) {
+	toks, err := documentTokens(doc)
+	if err != nil {
+		return Request{}, nil, err
+	}
+	return readCanonical(slices.Values(toks), len(doc))
+}
+
+// ReadEnvelope is ReadRequest over a parsed envelope's payload tokens: no
+// second parse of the payload.
+func ReadEnvelope(env *soap.Envelope) (Request, error) {
+	return readTokens(env.PayloadTokens(), nil)
+}
+
+// ReadEnvelopeCanonical is ReadRequestCanonical over a parsed envelope's
+// payload tokens.
+func ReadEnvelopeCanonical(env *soap.Envelope) (Request, []byte, error) {
+	return readCanonical(env.PayloadTokens(), env.PayloadEnd-env.PayloadStart)
+}
+
+func readCanonical(toks iter.Seq[soap.Token], size int) (Request, []byte, error) {
 	cw := &canonWriter{}
-	cw.b.Grow(len(doc))
-	r, err := readRequest(doc, cw)
+	cw.b.Grow(size)
+	r, err := readTokens(toks, cw)
 	if err != nil {
 		return r, nil, err
 	}
 	return r, cw.b.Bytes(), nil
 }
 
-func readRequest(doc []byte, cw *canonWriter) (Request, error) {
-	var r Request
-	dec := xml.NewDecoder(bytes.NewReader(doc))
-	dec.Strict = true
-	var path []string // local names below the payload
-	var payloadNS string
-	payloadDepth := -1
-	depth := 0
-	var text strings.Builder
-	seenZadost := false
-	var subjText strings.Builder
-	subjTag := "" // Ico or GlobalniAifo being read
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
+// documentTokens reads a payload document and leaves out the scope
+// element that wraps the payload in [soap.Envelope.PayloadDocument], if
+// there is one.
+func documentTokens(doc []byte) ([]soap.Token, error) {
+	toks, err := soap.Tokens(doc, soap.Limits{})
+	if err != nil {
+		return nil, fmt.Errorf("iszr: reading request: %w", err)
+	}
+	if len(toks) >= 2 && toks[0].Kind == soap.StartToken && toks[0].Name.Local == "konektor-scope" {
+		toks = toks[1 : len(toks)-1]
+	}
+	return toks, nil
+}
+
+// reader is the state of readTokens, in one place: the loop body over an
+// iterator is a closure, and each variable it shares would otherwise be
+// allocated on its own.
+type reader struct {
+	r         Request
+	payloadNS string
+	depth     int
+	// The path below the payload: plen elements deep (0 to 2); parent is
+	// ZadostInfo, AutorizaceInfo or "" for KodAsyncSluzby, child the name
+	// of the element inside it.
+	plen       int
+	parent     string
+	child      xml.Name
+	text       string
+	long       []byte // text that came in more than one token
+	seenZadost bool
+	subjTag    string // Ico or GlobalniAifo being read
+	subjText   []byte
+	subjBuf    [64]byte
+}
+
+func (rd *reader) resetText() { rd.text, rd.long = "", nil }
+
+func (rd *reader) appendText(t string) error {
+	if len(rd.text)+len(rd.long)+len(t) > maxField {
+		name := rd.child.Local
+		if rd.plen == 1 {
+			name = "KodAsyncSluzby"
 		}
-		if err != nil {
-			return r, fmt.Errorf("iszr: reading request: %w", err)
-		}
+		return fmt.Errorf("iszr: %s value too long", name)
+	}
+	switch {
+	case rd.long != nil:
+		rd.long = append(rd.long, t...)
+	case rd.text == "":
+		rd.text = t
+	default:
+		rd.long = append(append(make([]byte, 0, len(rd.text)+len(t)+16), rd.text...), t...)
+		rd.text = ""
+	}
+	return nil
+}
+
+func (rd *reader) value() string {
+	if rd.long != nil {
+		return strings.TrimSpace(string(rd.long))
+	}
+	return strings.TrimSpace(rd.text)
+}
+
+// readTokens reads the request from the payload's tokens (the payload
+// element first) and feeds them to cw when it is set.
+func readTokens(toks iter.Seq[soap.Token], cw *canonWriter) (Request, error) {
+	rd := &reader{}
+	rd.subjText = rd.subjBuf[:0]
+	r := &rd.r
+	for t := range toks {
 		if cw != nil {
-			cw.token(tok)
+			cw.token(t)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			depth++
-			if payloadDepth < 0 {
-				if t.Name.Local != "konektor-scope" {
-					payloadDepth = depth
-					payloadNS = t.Name.Space
-				}
+		switch t.Kind {
+		case soap.StartToken:
+			rd.depth++
+			if rd.depth == 1 {
+				rd.payloadNS = t.Name.Space
 				continue
 			}
-			rel := depth - payloadDepth
+			rel := rd.depth - 1
 			if rel == 1 {
-				path = path[:0]
+				rd.plen = 0
 				switch {
 				// ZadostInfo is abs:ZadostInfo, except in E100, whose schema
 				// declares it in the service's own namespace.
-				case (t.Name.Space == NSAbstract || (t.Name.Space == payloadNS && localZadostInfo[payloadNS])) && t.Name.Local == "ZadostInfo":
-					if seenZadost {
-						return r, errors.New("iszr: ZadostInfo occurs twice")
+				case (t.Name.Space == NSAbstract || (t.Name.Space == rd.payloadNS && localZadostInfo[rd.payloadNS])) && t.Name.Local == "ZadostInfo":
+					if rd.seenZadost {
+						return *r, errors.New("iszr: ZadostInfo occurs twice")
 					}
-					seenZadost = true
-					path = append(path, "ZadostInfo")
+					rd.seenZadost = true
+					rd.parent, rd.plen = "ZadostInfo", 1
 				case t.Name.Space == NSAbstract && t.Name.Local == "AutorizaceInfo":
 					if r.HasAutorizace {
-						return r, errors.New("iszr: AutorizaceInfo occurs twice")
+						return *r, errors.New("iszr: AutorizaceInfo occurs twice")
 					}
 					r.HasAutorizace = true
-					path = append(path, "AutorizaceInfo")
-				case t.Name.Space == payloadNS && t.Name.Local == "KodAsyncSluzby":
-					path = append(path, "")
-					text.Reset()
+					rd.parent, rd.plen = "AutorizaceInfo", 1
+				case t.Name.Space == rd.payloadNS && t.Name.Local == "KodAsyncSluzby":
+					rd.parent, rd.plen = "", 1
+					rd.resetText()
 				}
-			} else if rel == 2 && len(path) == 1 {
-				path = append(path, t.Name.Space+" "+t.Name.Local)
-				text.Reset()
+			} else if rel == 2 && rd.plen == 1 {
+				rd.child, rd.plen = t.Name, 2
+				rd.resetText()
 			}
-			if r.SubjectID == "" && subjTag == "" && (t.Name.Local == "Ico" || t.Name.Local == "GlobalniAifo") {
-				subjTag = t.Name.Local
-				subjText.Reset()
+			if r.SubjectID == "" && rd.subjTag == "" && (t.Name.Local == "Ico" || t.Name.Local == "GlobalniAifo") {
+				rd.subjTag = t.Name.Local
+				rd.subjText = rd.subjText[:0]
 			}
-		case xml.CharData:
-			if subjTag != "" && subjText.Len()+len(t) <= 64 {
-				subjText.Write(t)
+		case soap.TextToken:
+			if rd.subjTag != "" && len(rd.subjText)+len(t.Text) <= 64 {
+				rd.subjText = append(rd.subjText, t.Text...)
 			}
-			if len(path) == 2 || (len(path) == 1 && path[0] == "") {
-				if text.Len()+len(t) > maxField {
-					return r, fmt.Errorf("iszr: %s value too long", path[1])
+			if rd.plen == 2 || (rd.plen == 1 && rd.parent == "") {
+				if err := rd.appendText(t.Text); err != nil {
+					return *r, err
 				}
-				text.Write(t)
 			}
-		case xml.EndElement:
-			if subjTag != "" && t.Name.Local == subjTag {
-				if id := strings.TrimSpace(subjText.String()); id != "" {
+		case soap.EndToken:
+			if rd.subjTag != "" && t.Name.Local == rd.subjTag {
+				if id := strings.TrimSpace(string(rd.subjText)); id != "" {
 					r.SubjectKind, r.SubjectID = "ico", id
-					if subjTag == "GlobalniAifo" {
+					if rd.subjTag == "GlobalniAifo" {
 						r.SubjectKind = "aifo"
 					}
 				}
-				subjTag = ""
+				rd.subjTag = ""
 			}
-			rel := depth - payloadDepth
-			if payloadDepth >= 0 && rel == 2 && len(path) == 2 {
-				if err := r.set(path[0], path[1], strings.TrimSpace(text.String())); err != nil {
-					return r, err
+			rel := rd.depth - 1
+			if rel == 2 && rd.plen == 2 {
+				if err := r.setField(rd.parent, rd.child, rd.value()); err != nil {
+					return *r, err
 				}
-				path = path[:1]
+				rd.plen = 1
 			}
 			if rel == 1 {
-				if len(path) == 1 && path[0] == "" {
-					r.KodAsyncSluzby = strings.TrimSpace(text.String())
+				if rd.plen == 1 && rd.parent == "" {
+					r.KodAsyncSluzby = rd.value()
 				}
-				path = path[:0]
+				rd.plen = 0
 			}
-			depth--
+			rd.depth--
 		}
 	}
-	if !seenZadost {
-		return r, ErrNoZadostInfo
+	if !rd.seenZadost {
+		return *r, ErrNoZadostInfo
 	}
-	return r, nil
+	return *r, nil
 }
 
-func (r *Request) set(parent, name, v string) error {
+func (r *Request) setField(parent string, name xml.Name, v string) error {
+	ns, local := name.Space, name.Local
 	switch parent {
 	case "ZadostInfo":
-		ns, local, _ := strings.Cut(name, " ")
 		if ns != NSReg && ns != NSAbstract {
 			return nil
 		}
@@ -201,7 +274,6 @@ func (r *Request) set(parent, name, v string) error {
 			r.AgendaZadostId = v
 		}
 	case "AutorizaceInfo":
-		ns, local, _ := strings.Cut(name, " ")
 		if ns != NSAbstract {
 			return nil
 		}

@@ -92,9 +92,9 @@ func (u *Upstream) Describe(ex *pipeline.Exchange) error {
 	var r Request
 	var err error
 	if ex.Entry.Cache == catalogue.CacheTTL && !ex.Async {
-		r, ex.Canonical, err = ReadRequestCanonical(ex.Envelope.PayloadDocument())
+		r, ex.Canonical, err = ReadEnvelopeCanonical(ex.Envelope)
 	} else {
-		r, err = ReadRequest(ex.Envelope.PayloadDocument())
+		r, err = ReadEnvelope(ex.Envelope)
 	}
 	if err != nil {
 		if errors.Is(err, ErrNoZadostInfo) {
@@ -142,7 +142,7 @@ func (u *Upstream) Refuse(ex *pipeline.Exchange, subCode, cs, _ string) *pipelin
 	}
 	var body []byte
 	if ex.Entry.Code == "E100" {
-		r, _ := ReadRequest(ex.Envelope.PayloadDocument())
+		r, _ := ReadEnvelope(ex.Envelope)
 		body = AnswerAsync(ex.Entry.Response, r.KodAsyncSluzby, "CHYBA", subCode, cs, ex.Call.RequestID, u.now())
 	} else {
 		body = Answer(ex.Entry.Response, "CHYBA", subCode, cs, ex.Call.RequestID, u.now())

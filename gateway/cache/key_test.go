@@ -1,7 +1,10 @@
 package cache
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
+	"strings"
 	"testing"
 )
 
@@ -81,4 +84,51 @@ func BenchmarkKey(b *testing.B) {
 	for b.Loop() {
 		Key([]byte("iszr"), []byte("E03"), body, []byte("00064581"), []byte("A343"), []byte("CR1234"), []byte("adresa,jmeno"))
 	}
+}
+
+// TestKeyHasherMatchesKey pins the derivation: the hasher's parts, given as
+// bytes, strings or joined lists, give the key Key gives, and Key itself
+// still gives the key it gave before the hasher existed.
+func TestKeyHasherMatchesKey(t *testing.T) {
+	long := strings.Repeat("x", 1000)
+	cases := [][]string{nil, {""}, {"", ""}, {"iszr", "E36", "RuianCtiAdresu"}, {long, "a", long + "b"}}
+	for _, parts := range cases {
+		var bs [][]byte
+		k := NewKeyHasher()
+		for _, p := range parts {
+			bs = append(bs, []byte(p))
+			k.PartString(p)
+		}
+		if got, want := k.Sum(), Key(bs...); got != want {
+			t.Errorf("PartString %q: %s, Key %s", parts, got, want)
+		}
+		if got, want := keyBefore(bs...), Key(bs...); got != want {
+			t.Errorf("Key changed for %q: %s, was %s", parts, want, got)
+		}
+	}
+	for _, items := range [][]string{nil, {}, {""}, {"a"}, {"a", "b"}, {"", "x", ""}, {long, long}} {
+		for _, sep := range []string{" ", "", ", "} {
+			k := NewKeyHasher()
+			k.PartString("pre")
+			k.PartJoined(items, sep)
+			k.Part([]byte("post"))
+			if got, want := k.Sum(), Key([]byte("pre"), []byte(strings.Join(items, sep)), []byte("post")); got != want {
+				t.Errorf("PartJoined(%q, %q) differs from the joined part", items, sep)
+			}
+		}
+	}
+}
+
+// keyBefore is Key as it was written before KeyHasher.
+func keyBefore(parts ...[]byte) string {
+	h := sha256.New()
+	h.Write([]byte(keyDomain))
+	var n [8]byte
+	for _, p := range parts {
+		binary.BigEndian.PutUint64(n[:], uint64(len(p)))
+		h.Write(n[:])
+		h.Write(p)
+	}
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0]))
 }

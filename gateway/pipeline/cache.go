@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -65,6 +65,7 @@ func Cache(d Deps) Middleware {
 	c, m, log := d.Cache, d.CacheMetrics, d.Logger
 	rules := d.CacheRules
 	var group cache.Group[*Reply]
+	var sorted sortedItems
 	return func(next Handler) Handler {
 		return func(ctx context.Context, ex *Exchange) (*Reply, error) {
 			up, ok := d.Upstreams[ex.Upstream].(Cacheable)
@@ -76,7 +77,7 @@ func Cache(d Deps) Middleware {
 			if err != nil {
 				return mark(next(ctx, ex))(cache.OutcomeBypass, m)
 			}
-			key := cacheKey(ex, canon)
+			key := cacheKey(ex, canon, &sorted)
 			e, fresh, err := c.Get(ctx, key)
 			switch {
 			case err == nil && fresh == cache.Fresh:
@@ -144,15 +145,21 @@ func policyFor(ex *Exchange, rules []CacheRule) (cache.TTL, bool) {
 	return cache.TTL{Fresh: ttl, Stale: stale}, true
 }
 
-func cacheKey(ex *Exchange, canonical []byte) string {
-	items := slices.Clone(ex.Decision.Items)
-	slices.Sort(items)
-	return cache.Key(
-		[]byte(ex.Entry.Upstream), []byte(ex.Entry.Code), []byte(ex.Entry.Operation),
-		canonical,
-		[]byte(ex.Call.OVM), []byte(ex.Call.Agenda), []byte(ex.Call.Role),
-		[]byte(strings.Join(items, " ")),
-	)
+// cacheKey is cache.Key of the service, the canonical request, the scope
+// and the permitted items sorted and joined by spaces, hashed without
+// building the joined list.
+func cacheKey(ex *Exchange, canonical []byte, sorted *sortedItems) string {
+	items := sorted.of(ex.Decision.Items)
+	k := cache.NewKeyHasher()
+	k.PartString(ex.Entry.Upstream)
+	k.PartString(ex.Entry.Code)
+	k.PartString(ex.Entry.Operation)
+	k.Part(canonical)
+	k.PartString(ex.Call.OVM)
+	k.PartString(ex.Call.Agenda)
+	k.PartString(ex.Call.Role)
+	k.PartJoined(items, " ")
+	return k.Sum()
 }
 
 func replay(up Cacheable, ex *Exchange, e cache.Entry, o cache.Outcome, m CacheMetrics) *Reply {
@@ -190,5 +197,36 @@ func withHeader(h map[string][]string, o cache.Outcome) map[string][]string {
 		out[k] = v
 	}
 	out[CacheHeader] = []string{string(o)}
+	return out
+}
+
+// sortedItems remembers the sorted copy of the last unsorted item list it
+// was asked about. A decision that releases every item the role may read
+// carries the policy snapshot's shared, read-only list (in catalogue
+// order), the same slice call after call: it is sorted once, not on every
+// hit. The list is recognised by its first element's address and length;
+// holding that address keeps the list alive, so it cannot be reused for
+// another.
+type sortedItems struct {
+	last atomic.Pointer[sortedList]
+}
+
+type sortedList struct {
+	first  *string
+	n      int
+	sorted []string
+}
+
+// of returns items sorted, without modifying items.
+func (s *sortedItems) of(items []string) []string {
+	if len(items) < 2 || slices.IsSorted(items) {
+		return items
+	}
+	if l := s.last.Load(); l != nil && l.first == &items[0] && l.n == len(items) {
+		return l.sorted
+	}
+	out := slices.Clone(items)
+	slices.Sort(out)
+	s.last.Store(&sortedList{first: &items[0], n: len(items), sorted: out})
 	return out
 }

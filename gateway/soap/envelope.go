@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 )
 
@@ -85,6 +86,152 @@ type Envelope struct {
 	// inherited are the namespace declarations made on Envelope and Body,
 	// which the payload may rely on.
 	inherited []xml.Attr
+	// src is Raw as the scanner reads it, kept for PayloadTokens.
+	src string
+}
+
+// TokenKind tells the kinds of [Token] apart.
+type TokenKind uint8
+
+// Token kinds.
+const (
+	StartToken TokenKind = iota + 1 // a start tag (an empty-element tag gives a start and an end)
+	EndToken                        // an end tag
+	TextToken                       // character data or a CDATA section
+)
+
+// Token is one token of an element as Parse read it, the way
+// encoding/xml's Decoder.Token reports it: names resolved against the
+// namespaces in scope (an undeclared prefix stays as the Space), attributes
+// in document order with the namespace declarations among them
+// (Space "xmlns", or Local "xmlns" for the default namespace), character
+// data with references decoded and line ends normalised, one token per run
+// between markup. Comments are left out. Tokens share memory with the
+// envelope and must not be modified.
+type Token struct {
+	Kind TokenKind
+	Name xml.Name   // StartToken and EndToken
+	Attr []xml.Attr // StartToken
+	Text string     // TextToken
+}
+
+// PayloadTokens yields the payload element's tokens, from its start tag
+// to its end tag, with the names resolved in the envelope's scope. A stage
+// that needs the payload's content (the ISZR adapter's ZadostInfo and
+// cache key) walks them instead of decoding the payload document: Parse
+// has already checked every byte, and the walk is the same scanner over
+// the payload's span again, without allocating (keeping Parse's tokens
+// instead cost more than scanning twice). A token's Attr is valid only
+// until the next token is yielded.
+func (e *Envelope) PayloadTokens() iter.Seq[Token] {
+	return func(yield func(Token) bool) {
+		if e.PayloadEnd <= e.PayloadStart {
+			return
+		}
+		src := e.src
+		if src == "" {
+			src = string(e.Raw)
+		}
+		sc := getScanner(src[:e.PayloadEnd])
+		defer sc.release()
+		sc.pos = e.PayloadStart
+		for _, a := range e.inherited {
+			if a.Name.Space == xmlnsPrefix {
+				sc.ns = append(sc.ns, nsBinding{a.Name.Local, a.Value})
+			} else {
+				sc.ns = append(sc.ns, nsBinding{"", a.Value})
+			}
+		}
+		for {
+			if err := sc.next(); err != nil {
+				return // io.EOF at the payload's end; Parse accepted the rest
+			}
+			var t Token
+			switch sc.kind {
+			case tokStart:
+				t = Token{Kind: StartToken, Name: sc.name, Attr: sc.attrs}
+			case tokEnd:
+				t = Token{Kind: EndToken, Name: sc.name}
+			case tokText:
+				t = Token{Kind: TextToken, Text: sc.text}
+			default:
+				continue
+			}
+			if !yield(t) {
+				return
+			}
+		}
+	}
+}
+
+// Tokens reads a standalone XML document (such as
+// [Envelope.PayloadDocument]) with Parse's scanner and returns its
+// tokens. It refuses what Parse refuses lexically (a DOCTYPE or other
+// directive, processing instructions other than a leading XML
+// declaration, entities, invalid characters) and more than one root or
+// text outside it; lim's depth, element and attribute limits apply when
+// set.
+func Tokens(doc []byte, lim Limits) ([]Token, error) {
+	if lim.MaxBytes > 0 && len(doc) > lim.MaxBytes {
+		return nil, fmt.Errorf("soap: document exceeds %d bytes", lim.MaxBytes)
+	}
+	sc := getScanner(string(doc))
+	defer sc.release()
+	toks := make([]Token, 0, 64)
+	depth, elements, roots := 0, 0, 0
+	for n := 0; ; n++ {
+		err := sc.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch sc.kind {
+		case tokProcInst:
+			if sc.target != "xml" || n != 0 || sc.start != 0 {
+				return nil, errors.New("soap: processing instruction in document")
+			}
+		case tokDirective:
+			return nil, errors.New("soap: DOCTYPE or directive in document")
+		case tokText:
+			if depth == 0 {
+				if strings.TrimSpace(sc.text) != "" {
+					return nil, errors.New("soap: text outside the root element")
+				}
+				continue
+			}
+			toks = append(toks, Token{Kind: TextToken, Text: sc.text})
+		case tokStart:
+			depth++
+			elements++
+			if depth == 1 {
+				if roots++; roots > 1 {
+					return nil, errors.New("soap: more than one root element")
+				}
+			}
+			switch {
+			case lim.MaxDepth > 0 && depth > lim.MaxDepth:
+				return nil, fmt.Errorf("soap: nesting deeper than %d", lim.MaxDepth)
+			case lim.MaxElements > 0 && elements > lim.MaxElements:
+				return nil, fmt.Errorf("soap: more than %d elements", lim.MaxElements)
+			case lim.MaxAttrs > 0 && len(sc.attrs) > lim.MaxAttrs:
+				return nil, fmt.Errorf("soap: element %s has more than %d attributes", sc.name.Local, lim.MaxAttrs)
+			}
+			var a []xml.Attr
+			if len(sc.attrs) > 0 {
+				a = append(a, sc.attrs...)
+			}
+			toks = append(toks, Token{Kind: StartToken, Name: sc.name, Attr: a})
+		case tokEnd:
+			depth--
+			toks = append(toks, Token{Kind: EndToken, Name: sc.name})
+		}
+	}
+	if roots == 0 {
+		return nil, errors.New("soap: no root element")
+	}
+	return toks, nil
 }
 
 // PayloadBytes returns the payload element's bytes as they are in Raw.
@@ -152,7 +299,8 @@ func reject(code, cs, en string, cause error) *ParseError {
 }
 
 // Parse checks raw against the limits and SOAP's structure and returns the
-// envelope. It never expands entities or fetches anything.
+// envelope. It never expands entities or fetches anything. It reads raw
+// once, with a byte-level scanner (scan.go).
 func Parse(raw []byte, lim Limits) (*Envelope, error) {
 	if lim.MaxBytes > 0 && len(raw) > lim.MaxBytes {
 		return nil, reject("too-large",
@@ -162,12 +310,9 @@ func Parse(raw []byte, lim Limits) (*Envelope, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, reject("empty", "prázdné tělo požadavku", "empty request body", nil)
 	}
-	p := parser{lim: lim, raw: raw, env: &Envelope{Raw: raw}}
-	p.dec = xml.NewDecoder(bytes.NewReader(raw))
-	p.dec.Strict = true
-	p.dec.CharsetReader = func(label string, _ io.Reader) (io.Reader, error) {
-		return nil, &encodingError{label}
-	}
+	p := parser{lim: lim, sc: getScanner(string(raw)), env: &Envelope{Raw: raw}}
+	defer p.sc.release()
+	p.env.src = p.sc.s
 	if err := p.run(); err != nil {
 		return nil, err
 	}
@@ -176,8 +321,7 @@ func Parse(raw []byte, lim Limits) (*Envelope, error) {
 
 type parser struct {
 	lim      Limits
-	raw      []byte
-	dec      *xml.Decoder
+	sc       *scanner
 	env      *Envelope
 	depth    int
 	elements int
@@ -194,13 +338,13 @@ const (
 )
 
 func (p *parser) run() error {
+	sc := p.sc
 	state := stBeforeRoot
 	var sawHeader, sawBody bool
 	var bodyChildren int
 	var payloadDepth int // depth of the payload element, 0 when not inside
 	for {
-		start := p.dec.InputOffset()
-		tok, err := p.dec.Token()
+		err := sc.next()
 		if err == io.EOF {
 			break
 		}
@@ -208,10 +352,11 @@ func (p *parser) run() error {
 			return malformed(err)
 		}
 		p.tokens++
-		switch t := tok.(type) {
-		case xml.ProcInst:
-			if t.Target == "xml" && p.tokens == 1 && start == 0 {
-				if err := checkDecl(t.Inst); err != nil {
+		start := sc.start
+		switch sc.kind {
+		case tokProcInst:
+			if sc.target == "xml" && p.tokens == 1 && start == 0 {
+				if err := checkDecl([]byte(sc.text)); err != nil {
 					return err
 				}
 				continue
@@ -219,22 +364,23 @@ func (p *parser) run() error {
 			return reject("processing-instruction",
 				"zpráva SOAP nesmí obsahovat instrukce pro zpracování (<?…?>)",
 				"a SOAP message must not contain processing instructions (<?…?>)", nil)
-		case xml.Directive:
+		case tokDirective:
 			return reject("doctype",
 				"zpráva SOAP nesmí obsahovat DOCTYPE ani deklarace DTD",
 				"a SOAP message must not contain a DOCTYPE or DTD declarations", nil)
-		case xml.Comment:
+		case tokComment:
 			continue
-		case xml.CharData:
-			if p.depth <= 2 && len(bytes.TrimSpace(t)) > 0 && payloadDepth == 0 {
+		case tokText:
+			if p.depth <= 2 && payloadDepth == 0 && strings.TrimSpace(sc.text) != "" {
 				return reject("stray-text",
 					"text mimo prvky Envelope, Header a Body",
 					"text outside the Envelope, Header and Body elements", nil)
 			}
-		case xml.StartElement:
+		case tokStart:
 			p.depth++
 			p.elements++
-			if err := p.checkElement(t); err != nil {
+			name, attrs := sc.name, sc.attrs
+			if err := p.checkElement(name, attrs); err != nil {
 				return err
 			}
 			switch {
@@ -242,21 +388,21 @@ func (p *parser) run() error {
 				if state != stBeforeRoot {
 					return reject("multiple-roots", "více kořenových prvků", "more than one root element", nil)
 				}
-				if t.Name.Local != "Envelope" || (t.Name.Space != NS11 && t.Name.Space != NS12) {
+				if name.Local != "Envelope" || (name.Space != NS11 && name.Space != NS12) {
 					return reject("not-envelope",
-						fmt.Sprintf("kořenový prvek musí být SOAP Envelope, je %s", qname(t.Name)),
-						fmt.Sprintf("the root element must be a SOAP Envelope, got %s", qname(t.Name)), nil)
+						fmt.Sprintf("kořenový prvek musí být SOAP Envelope, je %s", qname(name)),
+						fmt.Sprintf("the root element must be a SOAP Envelope, got %s", qname(name)), nil)
 				}
 				p.env.Version = V11
-				if t.Name.Space == NS12 {
+				if name.Space == NS12 {
 					p.env.Version = V12
 				}
 				state = stInEnvelope
-				p.inherit(t.Attr)
+				p.inherit(attrs)
 			case p.depth == 2:
 				ns := p.env.Version.Namespace()
 				switch {
-				case t.Name.Space == ns && t.Name.Local == "Header":
+				case name.Space == ns && name.Local == "Header":
 					if sawHeader {
 						return reject("multiple-headers", "zpráva má více prvků Header", "the message has more than one Header", nil)
 					}
@@ -265,37 +411,37 @@ func (p *parser) run() error {
 					}
 					sawHeader = true
 					p.env.HasHeader = true
-					p.env.HeaderStart = int(start)
-				case t.Name.Space == ns && t.Name.Local == "Body":
+					p.env.HeaderStart = start
+				case name.Space == ns && name.Local == "Body":
 					if sawBody {
 						return reject("multiple-bodies", "zpráva má více prvků Body", "the message has more than one Body", nil)
 					}
 					sawBody = true
-					p.inherit(t.Attr)
+					p.inherit(attrs)
 				default:
 					return reject("unexpected-element",
-						fmt.Sprintf("nečekaný prvek %s v Envelope", qname(t.Name)),
-						fmt.Sprintf("unexpected element %s in the Envelope", qname(t.Name)), nil)
+						fmt.Sprintf("nečekaný prvek %s v Envelope", qname(name)),
+						fmt.Sprintf("unexpected element %s in the Envelope", qname(name)), nil)
 				}
 			case p.depth == 3 && sawBody && state == stInEnvelope:
 				bodyChildren++
 				if bodyChildren > 1 {
 					return reject("multiple-payloads", "Body smí obsahovat jediný prvek", "the Body must hold exactly one element", nil)
 				}
-				p.env.Payload = t.Name
-				p.env.PayloadStart = int(start)
-				p.env.Fault = t.Name.Local == "Fault" && t.Name.Space == p.env.Version.Namespace()
+				p.env.Payload = name
+				p.env.PayloadStart = start
+				p.env.Fault = name.Local == "Fault" && name.Space == p.env.Version.Namespace()
 				payloadDepth = 3
 			}
-		case xml.EndElement:
-			off := p.dec.InputOffset()
+		case tokEnd:
+			off := sc.pos
 			switch {
 			case p.depth == 3 && payloadDepth == 3:
-				p.env.PayloadEnd = int(off)
+				p.env.PayloadEnd = off
 				payloadDepth = -1 // payload closed; further children are counted above
-			case p.depth == 2 && t.Name.Local == "Header" && p.env.HasHeader && p.env.HeaderEnd == 0:
-				p.env.HeaderEnd = int(off)
-			case p.depth == 2 && t.Name.Local == "Body":
+			case p.depth == 2 && sc.name.Local == "Header" && p.env.HasHeader && p.env.HeaderEnd == 0:
+				p.env.HeaderEnd = off
+			case p.depth == 2 && sc.name.Local == "Body":
 				state = stAfterBody
 			case p.depth == 1:
 				state = stDone
@@ -338,7 +484,7 @@ func (p *parser) inherit(attrs []xml.Attr) {
 	}
 }
 
-func (p *parser) checkElement(t xml.StartElement) error {
+func (p *parser) checkElement(name xml.Name, attrs []xml.Attr) error {
 	if p.lim.MaxDepth > 0 && p.depth > p.lim.MaxDepth {
 		return reject("too-deep",
 			fmt.Sprintf("zanoření prvků přesahuje %d úrovní", p.lim.MaxDepth),
@@ -349,23 +495,23 @@ func (p *parser) checkElement(t xml.StartElement) error {
 			fmt.Sprintf("zpráva má více než %d prvků", p.lim.MaxElements),
 			fmt.Sprintf("the message has more than %d elements", p.lim.MaxElements), nil)
 	}
-	if p.lim.MaxAttrs > 0 && len(t.Attr) > p.lim.MaxAttrs {
+	if p.lim.MaxAttrs > 0 && len(attrs) > p.lim.MaxAttrs {
 		return reject("too-many-attributes",
-			fmt.Sprintf("prvek %s má více než %d atributů", t.Name.Local, p.lim.MaxAttrs),
-			fmt.Sprintf("element %s has more than %d attributes", t.Name.Local, p.lim.MaxAttrs), nil)
+			fmt.Sprintf("prvek %s má více než %d atributů", name.Local, p.lim.MaxAttrs),
+			fmt.Sprintf("element %s has more than %d attributes", name.Local, p.lim.MaxAttrs), nil)
 	}
-	if p.lim.MaxNameLen > 0 && len(t.Name.Local) > p.lim.MaxNameLen {
+	if p.lim.MaxNameLen > 0 && len(name.Local) > p.lim.MaxNameLen {
 		return reject("name-too-long", "příliš dlouhý název prvku", "element name too long", nil)
 	}
-	for i, a := range t.Attr {
+	for i, a := range attrs {
 		if p.lim.MaxNameLen > 0 && len(a.Name.Local) > p.lim.MaxNameLen {
 			return reject("name-too-long", "příliš dlouhý název atributu", "attribute name too long", nil)
 		}
-		for _, b := range t.Attr[:i] {
+		for _, b := range attrs[:i] {
 			if a.Name == b.Name {
 				return reject("duplicate-attribute",
-					fmt.Sprintf("prvek %s má atribut %s dvakrát", t.Name.Local, a.Name.Local),
-					fmt.Sprintf("element %s has attribute %s twice", t.Name.Local, a.Name.Local), nil)
+					fmt.Sprintf("prvek %s má atribut %s dvakrát", name.Local, a.Name.Local),
+					fmt.Sprintf("element %s has attribute %s twice", name.Local, a.Name.Local), nil)
 			}
 		}
 		if isIDAttr(a.Name) {
