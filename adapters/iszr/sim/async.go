@@ -71,10 +71,10 @@ func (q *aisQueue) prune(now time.Time) {
 }
 
 func init() {
-	register("E99", service{serve: serveE99, bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
+	register("E99", service{serve: decoded(serveE99), bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
 		return &egon.IszrAsyncVypisFrontyResponseType{IszrOdpovedAbstractType: &egon.IszrOdpovedAbstractType{OdpovedInfo: oi}}
 	}})
-	register("E100", service{serve: serveE100, bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
+	register("E100", service{serve: decoded(serveE100), bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
 		return e100Answer(x, oi, "")
 	}})
 }
@@ -92,11 +92,7 @@ func e100Answer(x *exchange, oi *egon.OdpovedInfoType, kod string) *egon.IszrAsy
 
 // serveE99 lists the answers ready in the caller's queue, from
 // IdTransakceOd / CasVytvoreniOd when given, listPage at a time.
-func serveE99(s *Server, x *exchange, root *iszr.Element) (any, *status) {
-	var req egon.IszrAsyncVypisFrontyType
-	if err := iszr.Unmarshal(root, &req); err != nil {
-		return nil, invalid("Žádost nelze přečíst: %v", err)
-	}
+func serveE99(s *Server, x *exchange, req *egon.IszrAsyncVypisFrontyType) (any, *status) {
 	var fromTxn uint64
 	var fromTime time.Time
 	if req.Zadost != nil && req.Zadost.IszrAsyncVypisFrontyData != nil {
@@ -154,11 +150,7 @@ func serveE99(s *Server, x *exchange, root *iszr.Element) (any, *status) {
 // CekaciCas, seconds) before it is ready, NENALEZENO when the caller's
 // queue does not hold it. KodAsyncSluzby may name the original service
 // (code or operation) or, as the DIA reference agent sends, E100 itself.
-func serveE100(s *Server, x *exchange, root *iszr.Element) (any, *status) {
-	var req egon.IszrAsyncOdpovedZFrontyType
-	if err := iszr.Unmarshal(root, &req); err != nil {
-		return nil, invalid("Žádost nelze přečíst: %v", err)
-	}
+func serveE100(s *Server, x *exchange, req *egon.IszrAsyncOdpovedZFrontyType) (any, *status) {
 	if req.Zadost == nil || req.Zadost.IszrAsyncOdpovedZFrontyData == nil || req.Zadost.IszrAsyncOdpovedZFrontyData.IszrZadostId == nil ||
 		!uuidRE.MatchString(string(*req.Zadost.IszrAsyncOdpovedZFrontyData.IszrZadostId)) {
 		return nil, invalid("Zadost/IszrAsyncOdpovedZFrontyData/IszrZadostId chybí nebo není UUID.")

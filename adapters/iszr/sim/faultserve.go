@@ -8,7 +8,6 @@ import (
 
 	"go.uber.org/zap"
 
-	"konektor/wsdl/iszr"
 	"konektor/wsdl/iszr/egon"
 )
 
@@ -78,49 +77,19 @@ func (s *Server) answerUnavailable(w http.ResponseWriter, r *http.Request, code 
 		http.Error(w, "Zprávu nelze přečíst (cannot read request).", http.StatusBadRequest)
 		return
 	}
-	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
-	root, fault := readEnvelope(body)
-	if fault != nil {
-		w.WriteHeader(http.StatusInternalServerError)
-		_, _ = w.Write(fault.envelope())
-		return
-	}
-	x := &exchange{code: code, now: s.now(), iszrID: s.newID()}
-	if zi := root.Child("ZadostInfo"); zi != nil {
-		if id := zi.Child("AgendaZadostId"); id != nil && uuidRE.MatchString(id.Text) {
-			x.agendaZadostID = id.Text
-		}
-	}
-	st := chyba(egon.VysledekSubKodTypeNENIKDISPOZICI, "Služba %s je dočasně nedostupná (the service is temporarily unavailable).", code)
-	var out []byte
-	if svc, ok := services[code]; ok {
-		out, fault = s.encode(svc.bare(x, x.info(st)))
-	} else {
-		out, fault = s.bareAnswer(x, code, st)
-	}
-	if fault != nil {
-		w.WriteHeader(http.StatusInternalServerError)
-		_, _ = w.Write(fault.envelope())
-		return
-	}
-	_, _ = w.Write(envelope(out))
+	out, f := s.unavailable(code, body)
+	reply(w, out, f)
 }
 
-// bareAnswer is the answer of a catalogue service the sandbox does not
-// implement holding only OdpovedInfo: E36's bare answer renamed to the
-// service's response element, as most eGON answers extend
-// IszrOdpovedAbstractType.
-func (s *Server) bareAnswer(x *exchange, code string, st status) ([]byte, *fault) {
-	entry := catalogue()[code]
-	e, err := iszr.MarshalElement(&egon.RuianCtiAdresuResponseType{
-		IszrOdpovedAbstractType: &egon.IszrOdpovedAbstractType{OdpovedInfo: x.info(st)},
-	})
-	if err != nil {
-		s.logError("cannot encode an answer", err)
-		return nil, &fault{code: "Server", cs: "Vnitřní chyba sandboxu", en: "internal sandbox error"}
+// unavailable is the NENI K DISPOZICI answer to body.
+func (s *Server) unavailable(code string, body []byte) ([]byte, *fault) {
+	root, f := readEnvelope(body)
+	if f != nil {
+		return nil, f
 	}
-	e.Name.Space, e.Name.Local = iszr.SchemaNS(entry.operation), entry.request+"Response"
-	return e.Bytes(), nil
+	x := &exchange{code: code, now: s.now(), iszrID: s.newID()}
+	x.peekAgendaZadostID(root)
+	return s.answer(x, chyba(egon.VysledekSubKodTypeNENIKDISPOZICI, "Služba %s je dočasně nedostupná (the service is temporarily unavailable).", code))
 }
 
 // serveControl is the control endpoint. Only a client certificate whose CN

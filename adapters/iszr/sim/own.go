@@ -5,17 +5,16 @@ import (
 	"strings"
 
 	"konektor/policies"
-	"konektor/wsdl/iszr"
 	"konektor/wsdl/iszr/egon"
 )
 
 // ISZR's own services: E227 iszrVypisOpravneniPolozky, E164 iszrProbe.
 
 func init() {
-	register("E227", service{serve: serveE227, bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
+	register("E227", service{serve: decoded(serveE227), bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
 		return &egon.IszrVypisOpravneniPolozkyResponseType{IszrOdpovedAbstractType: &egon.IszrOdpovedAbstractType{OdpovedInfo: oi}}
 	}})
-	register("E164", service{serve: serveE164, bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
+	register("E164", service{serve: decoded(serveE164), bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
 		return &egon.IszrProbeResponseType{IszrOdpovedAbstractType: &egon.IszrOdpovedAbstractType{OdpovedInfo: oi}}
 	}})
 }
@@ -27,11 +26,7 @@ var itemServices = []string{"E03", "E276", "E278", "E256", "E36", "E251"}
 // union, over the data services the sandbox serves, of what the policy
 // grants that role for the calling AIS. KodRpp is not given (the sandbox
 // does not know the RPP údaj codes).
-func serveE227(s *Server, x *exchange, root *iszr.Element) (any, *status) {
-	var req egon.IszrVypisOpravneniPolozkyType
-	if err := iszr.Unmarshal(root, &req); err != nil {
-		return nil, invalid("Žádost nelze přečíst: %v", err)
-	}
+func serveE227(s *Server, x *exchange, req *egon.IszrVypisOpravneniPolozkyType) (any, *status) {
 	if req.Zadost == nil || req.Zadost.IszrVypisOpravneniPolozkyData == nil {
 		return nil, invalid("Chybí Zadost/IszrVypisOpravneniPolozkyData.")
 	}
@@ -78,11 +73,7 @@ var probeInterfaces = []string{"ISZR", "ROB", "ROS", "RUIAN", "RPP", "ORG"}
 // serveE164 reports each interface named in SeznamRozhrani (all known
 // ones when the request names none): OK for the sandbox's registers,
 // ROZHRANI NEDOSTUPNE for any other name.
-func serveE164(s *Server, x *exchange, root *iszr.Element) (any, *status) {
-	var req egon.IszrProbeType
-	if err := iszr.Unmarshal(root, &req); err != nil {
-		return nil, invalid("Žádost nelze přečíst: %v", err)
-	}
+func serveE164(s *Server, x *exchange, req *egon.IszrProbeType) (any, *status) {
 	names := probeInterfaces
 	if req.Zadost != nil && req.Zadost.IszrProbeData != nil && req.Zadost.IszrProbeData.SeznamRozhrani != nil {
 		names = strings.Fields(string(*req.Zadost.IszrProbeData.SeznamRozhrani))

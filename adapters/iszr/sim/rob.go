@@ -4,20 +4,19 @@ import (
 	"sort"
 	"strings"
 
-	"konektor/wsdl/iszr"
 	"konektor/wsdl/iszr/egon"
 )
 
 // ROB: E03 robCtiAifo, E276 robCtiAifo2, E278 robCtiPodleUdaju2.
 
 func init() {
-	register("E03", service{serve: serveE03, bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
+	register("E03", service{serve: decoded(serveE03), bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
 		return &egon.RobCtiAifoResponseType{IszrOdpovedAifoStIdAdrAbstractType: odpovedAifo(oi)}
 	}})
-	register("E276", service{serve: serveE276, bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
+	register("E276", service{serve: decoded(serveE276), bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
 		return &egon.RobCtiAifo2ResponseType{IszrOdpovedAifoStIdAdrAbstractType: odpovedAifo(oi)}
 	}})
-	register("E278", service{serve: serveE278, bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
+	register("E278", service{serve: decoded(serveE278), bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
 		return &egon.RobCtiPodleUdaju2ResponseType{IszrOdpovedAifoStIdAdrAbstractType: odpovedAifo(oi)}
 	}})
 }
@@ -31,6 +30,12 @@ func invalid(format string, args ...any) *status {
 	return &st
 }
 
+// appChyba is the status of a register's application error (APLIKACNI
+// CHYBA): the register's own subcode sub leads the description.
+func appChyba[Sub ~string](reg egon.RegistrType, sub Sub, popis string) status {
+	return status{kod: egon.VysledekKodTypeCHYBA, sub: egon.VysledekSubKodTypeAPLIKACNICHYBA, popis: string(sub) + ": " + popis, puvodce: reg}
+}
+
 // robRead is the part E03 and E276 share: the person the request's AIFO
 // names, the AIFO map to echo and the status.
 type robRead struct {
@@ -39,7 +44,11 @@ type robRead struct {
 	st     status
 }
 
-func readByAifo(x *exchange, mapa *egon.MapaAifoType, data *egon.RobCtiAifoDataType) (robRead, *status) {
+func readByAifo(x *exchange, ra *egon.IszrZadostRAifoAbstractType, data *egon.RobCtiAifoDataType) (robRead, *status) {
+	var mapa *egon.MapaAifoType
+	if ra != nil {
+		mapa = ra.MapaAifo
+	}
 	if data == nil || data.Aifo == nil || data.VyuzitiPoskytnuti == nil {
 		return robRead{}, invalid("Chybí Zadost/Aifo nebo VyuzitiPoskytnuti (missing payload).")
 	}
@@ -89,73 +98,72 @@ func readByAifo(x *exchange, mapa *egon.MapaAifoType, data *egon.RobCtiAifoDataT
 	return robRead{person: p, mapa: echo, st: statusOK()}, nil
 }
 
-func serveE03(s *Server, x *exchange, root *iszr.Element) (any, *status) {
-	var req egon.RobCtiAifoType
-	if err := iszr.Unmarshal(root, &req); err != nil {
-		return nil, invalid("Žádost nelze přečíst: %v", err)
+// answerByAifo is what E03 and E276 share once the request is decoded:
+// it returns the answer's head (OdpovedInfo, the echoed MapaAifo and, for a
+// person with a known address, SeznamIdAdres) and hands the person's ROB
+// data and address point (nil when unknown) to found.
+func answerByAifo(x *exchange, ra *egon.IszrZadostRAifoAbstractType, data *egon.RobCtiAifoDataType,
+	found func(d *egon.RobCtiAifoDataResponseType, a *Address)) (*egon.IszrOdpovedAifoStIdAdrAbstractType, *status) {
+	rd, st := readByAifo(x, ra, data)
+	if st != nil {
+		return nil, st
 	}
+	head := odpovedAifo(x.info(rd.st))
+	head.MapaAifo = rd.mapa
+	if rd.person == nil {
+		return head, nil
+	}
+	d := robData(x, rd.person)
+	var addr *Address
+	if d.AdresaPobytu != nil {
+		if a, ok := findAddress(rd.person.AdresaPobytu); ok {
+			head.SeznamIdAdres = seznamIdAdres(a.Kod)
+			addr = &a
+		}
+	}
+	found(d, addr)
+	return head, nil
+}
+
+func serveE03(s *Server, x *exchange, req *egon.RobCtiAifoType) (any, *status) {
 	var data *egon.RobCtiAifoDataType
 	if req.Zadost != nil {
 		data = req.Zadost.RobCtiAifoData
 	}
-	var mapa *egon.MapaAifoType
-	if req.IszrZadostRAifoAbstractType != nil {
-		mapa = req.MapaAifo
-	}
-	rd, st := readByAifo(x, mapa, data)
+	resp := &egon.RobCtiAifoResponseType{}
+	head, st := answerByAifo(x, req.IszrZadostRAifoAbstractType, data, func(d *egon.RobCtiAifoDataResponseType, a *Address) {
+		resp.RobOdpoved = &egon.RobCtiAifoRobOdpovedType{RobCtiAifoDataResponse: d}
+		if a != nil {
+			resp.RuianOdpoved = &egon.RobCtiAifoRuianOdpovedType{RuianCtiProRobDataResponse: &egon.RuianCtiProRobDataResponseType{
+				SeznamAdres: &egon.SeznamAdresType{PolozkovaAdresa: []*egon.AdresaPolozkovaType{polozkova1(*a, allRuian)}},
+			}}
+		}
+	})
 	if st != nil {
 		return nil, st
 	}
-	resp := &egon.RobCtiAifoResponseType{IszrOdpovedAifoStIdAdrAbstractType: odpovedAifo(x.info(rd.st))}
-	resp.MapaAifo = rd.mapa
-	if rd.person == nil {
-		return resp, nil
-	}
-	d := robData(x, rd.person)
-	resp.RobOdpoved = &egon.RobCtiAifoRobOdpovedType{RobCtiAifoDataResponse: d}
-	if d.AdresaPobytu != nil {
-		if a, ok := findAddress(rd.person.AdresaPobytu); ok {
-			resp.SeznamIdAdres = seznamIdAdres(a.Kod)
-			resp.RuianOdpoved = &egon.RobCtiAifoRuianOdpovedType{RuianCtiProRobDataResponse: &egon.RuianCtiProRobDataResponseType{
-				SeznamAdres: &egon.SeznamAdresType{PolozkovaAdresa: []*egon.AdresaPolozkovaType{polozkova1(a, allRuian)}},
-			}}
-		}
-	}
+	resp.IszrOdpovedAifoStIdAdrAbstractType = head
 	return resp, nil
 }
 
-func serveE276(s *Server, x *exchange, root *iszr.Element) (any, *status) {
-	var req egon.RobCtiAifo2Type
-	if err := iszr.Unmarshal(root, &req); err != nil {
-		return nil, invalid("Žádost nelze přečíst: %v", err)
-	}
+func serveE276(s *Server, x *exchange, req *egon.RobCtiAifo2Type) (any, *status) {
 	var data *egon.RobCtiAifoDataType
 	if req.Zadost != nil {
 		data = req.Zadost.RobCtiAifo2Data
 	}
-	var mapa *egon.MapaAifoType
-	if req.IszrZadostRAifoAbstractType != nil {
-		mapa = req.MapaAifo
-	}
-	rd, st := readByAifo(x, mapa, data)
+	resp := &egon.RobCtiAifo2ResponseType{}
+	head, st := answerByAifo(x, req.IszrZadostRAifoAbstractType, data, func(d *egon.RobCtiAifoDataResponseType, a *Address) {
+		resp.RobOdpoved = &egon.RobCtiAifo2RobOdpovedType{RobCtiAifo2DataResponse: d}
+		if a != nil {
+			resp.RuianOdpoved = &egon.RobCtiAifo2RuianOdpovedType{RuianCtiProRobV2DataResponse: &egon.RuianCtiProRobV2DataResponseType{
+				SeznamAdres: &egon.SeznamAdres2Type{PolozkovaAdresa: []*egon.AdresaPolozkova2Type{polozkova2(*a, allRuian)}},
+			}}
+		}
+	})
 	if st != nil {
 		return nil, st
 	}
-	resp := &egon.RobCtiAifo2ResponseType{IszrOdpovedAifoStIdAdrAbstractType: odpovedAifo(x.info(rd.st))}
-	resp.MapaAifo = rd.mapa
-	if rd.person == nil {
-		return resp, nil
-	}
-	d := robData(x, rd.person)
-	resp.RobOdpoved = &egon.RobCtiAifo2RobOdpovedType{RobCtiAifo2DataResponse: d}
-	if d.AdresaPobytu != nil {
-		if a, ok := findAddress(rd.person.AdresaPobytu); ok {
-			resp.SeznamIdAdres = seznamIdAdres(a.Kod)
-			resp.RuianOdpoved = &egon.RobCtiAifo2RuianOdpovedType{RuianCtiProRobV2DataResponse: &egon.RuianCtiProRobV2DataResponseType{
-				SeznamAdres: &egon.SeznamAdres2Type{PolozkovaAdresa: []*egon.AdresaPolozkova2Type{polozkova2(a, allRuian)}},
-			}}
-		}
-	}
+	resp.IszrOdpovedAifoStIdAdrAbstractType = head
 	return resp, nil
 }
 
@@ -249,11 +257,7 @@ func osoba(d *egon.RobCtiAifoDataResponseType, lokalni int32) *egon.RobOsobaType
 // maxSearch is the sandbox's own cap on E278 results.
 const maxSearch = 100
 
-func serveE278(s *Server, x *exchange, root *iszr.Element) (any, *status) {
-	var req egon.RobCtiPodleUdaju2Type
-	if err := iszr.Unmarshal(root, &req); err != nil {
-		return nil, invalid("Žádost nelze přečíst: %v", err)
-	}
+func serveE278(s *Server, x *exchange, req *egon.RobCtiPodleUdaju2Type) (any, *status) {
 	if req.Zadost == nil || req.Zadost.RobCtiPodleUdaju2Data == nil {
 		return nil, invalid("Chybí Zadost/RobCtiPodleUdaju2Data.")
 	}
@@ -280,8 +284,7 @@ func serveE278(s *Server, x *exchange, root *iszr.Element) (any, *status) {
 	appError := func(sub egon.VysledekSubKodRobType, popis string) (any, *status) {
 		app.VysledekRobKodType = ptr(egon.VysledekKodTypeCHYBA)
 		app.VysledekDetail = []*egon.RobVysledekDetailType{{VysledekSubKod: ptr(sub), VysledekPopis: ptr(egon.VysledekPopisType(popis))}}
-		st := status{kod: egon.VysledekKodTypeCHYBA, sub: egon.VysledekSubKodTypeAPLIKACNICHYBA, popis: string(sub) + ": " + popis, puvodce: egon.RegistrTypeROB}
-		resp.IszrOdpovedAifoStIdAdrAbstractType = odpovedAifo(x.info(st))
+		resp.IszrOdpovedAifoStIdAdrAbstractType = odpovedAifo(x.info(appChyba(egon.RegistrTypeROB, sub, popis)))
 		return resp, nil
 	}
 	if q.empty() {

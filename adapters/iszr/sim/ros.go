@@ -43,8 +43,7 @@ func serveE256(s *Server, x *exchange, root *iszr.Element) (any, *status) {
 	appError := func(sub egon.VysledekSubKodRosType, popis string) (any, *status) {
 		app.VysledekKod = ptr(egon.VysledekKodTypeCHYBA)
 		app.VysledekDetail = []*egon.RosVysledekDetailType{{VysledekSubKod: ptr(sub), VysledekPopis: ptr(egon.VysledekPopisType(popis))}}
-		st := status{kod: egon.VysledekKodTypeCHYBA, sub: egon.VysledekSubKodTypeAPLIKACNICHYBA, popis: string(sub) + ": " + popis, puvodce: egon.RegistrTypeROS}
-		resp.IszrOdpovedAifoStIdAdrAbstractType = odpovedAifo(x.info(st))
+		resp.IszrOdpovedAifoStIdAdrAbstractType = odpovedAifo(x.info(appChyba(egon.RegistrTypeROS, sub, popis)))
 		return resp, nil
 	}
 	if !validIco(ico) {

@@ -4,17 +4,16 @@ import (
 	"fmt"
 	"strings"
 
-	"konektor/wsdl/iszr"
 	"konektor/wsdl/iszr/egon"
 )
 
 // RÚIAN: E36 ruianCtiAdresu, E251 ruianCtiAdresu2.
 
 func init() {
-	register("E36", service{serve: serveE36, bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
+	register("E36", service{serve: decoded(serveE36), bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
 		return &egon.RuianCtiAdresuResponseType{IszrOdpovedAbstractType: &egon.IszrOdpovedAbstractType{OdpovedInfo: oi}}
 	}})
-	register("E251", service{serve: serveE251, bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
+	register("E251", service{serve: decoded(serveE251), bare: func(x *exchange, oi *egon.OdpovedInfoType) any {
 		return &egon.RuianCtiAdresu2ResponseType{IszrOdpovedAbstractType: &egon.IszrOdpovedAbstractType{OdpovedInfo: oi}}
 	}})
 }
@@ -23,53 +22,53 @@ func init() {
 // answers: the AdresaPobytu item grants them).
 func allRuian(string) bool { return true }
 
-// addressQuery reads Kod and FormatAdresy and finds the address point; it
-// reports which formats to answer (VSECHNY: both).
-func addressQuery(kod *egon.KodAdresniMistoType, format *egon.FormatAdresyType) (a Address, itemised, lines bool, st *status) {
+// readAddress is what E36 and E251 share: it reads Kod and FormatAdresy,
+// finds the address point and hands it to itemised and inLines for the
+// formats asked for (VSECHNY: both).
+func readAddress(x *exchange, kod *egon.KodAdresniMistoType, format *egon.FormatAdresyType, itemised func(Address), inLines func(lines)) *status {
 	if kod == nil || format == nil {
-		return a, false, false, invalid("Chybí Kod nebo FormatAdresy.")
+		return invalid("Chybí Kod nebo FormatAdresy.")
 	}
 	if *kod <= 0 || *kod >= 999999999 {
-		return a, false, false, invalid("Kod %d není kód adresního místa.", *kod)
+		return invalid("Kod %d není kód adresního místa.", *kod)
 	}
+	var item, line bool
 	switch *format {
 	case egon.FormatAdresyTypePOLOZKOVY:
-		itemised = true
+		item = true
 	case egon.FormatAdresyTypeRADKOVY:
-		lines = true
+		line = true
 	case egon.FormatAdresyTypeVSECHNY:
-		itemised, lines = true, true
+		item, line = true, true
 	default:
-		return a, false, false, invalid("FormatAdresy %q není POLOZKOVY, RADKOVY ani VSECHNY.", *format)
+		return invalid("FormatAdresy %q není POLOZKOVY, RADKOVY ani VSECHNY.", *format)
 	}
 	a, ok := findAddress(int(*kod))
 	if !ok {
-		s := chyba(egon.VysledekSubKodTypeADRESANEEXISTUJE, "Adresní místo %d neexistuje (unknown address point).", *kod)
-		s.puvodce = egon.RegistrTypeRUIAN
-		return a, false, false, &s
+		st := chyba(egon.VysledekSubKodTypeADRESANEEXISTUJE, "Adresní místo %d neexistuje (unknown address point).", *kod)
+		st.puvodce = egon.RegistrTypeRUIAN
+		return &st
 	}
-	return a, itemised, lines, nil
+	if item {
+		itemised(a)
+	}
+	if line {
+		inLines(radky(a, x.can))
+	}
+	return nil
 }
 
-func serveE36(s *Server, x *exchange, root *iszr.Element) (any, *status) {
-	var req egon.RuianCtiAdresuType
-	if err := iszr.Unmarshal(root, &req); err != nil {
-		return nil, invalid("Žádost nelze přečíst: %v", err)
-	}
+func serveE36(s *Server, x *exchange, req *egon.RuianCtiAdresuType) (any, *status) {
 	if req.Zadost == nil || req.Zadost.RuianCtiAdresuData == nil {
 		return nil, invalid("Chybí Zadost/RuianCtiAdresuData.")
 	}
-	a, itemised, inLines, st := addressQuery(req.Zadost.RuianCtiAdresuData.Kod, req.Zadost.RuianCtiAdresuData.FormatAdresy)
-	if st != nil {
+	d, adresa := req.Zadost.RuianCtiAdresuData, &egon.AdresaResponseType{}
+	if st := readAddress(x, d.Kod, d.FormatAdresy,
+		func(a Address) { adresa.PolozkovaAdresa = polozkova1(a, x.can) },
+		func(r lines) {
+			adresa.RadkovaAdresa = &egon.AdresaRadkovaType{AdresniMistoKod: r.kod, RadekAdresy1: r.line(0), RadekAdresy2: r.line(1), RadekAdresy3: r.line(2)}
+		}); st != nil {
 		return nil, st
-	}
-	adresa := &egon.AdresaResponseType{}
-	if itemised {
-		adresa.PolozkovaAdresa = polozkova1(a, x.can)
-	}
-	if inLines {
-		r := radky(a, x.can)
-		adresa.RadkovaAdresa = &egon.AdresaRadkovaType{AdresniMistoKod: r.kod, RadekAdresy1: r.line(0), RadekAdresy2: r.line(1), RadekAdresy3: r.line(2)}
 	}
 	return &egon.RuianCtiAdresuResponseType{
 		IszrOdpovedAbstractType: &egon.IszrOdpovedAbstractType{OdpovedInfo: x.info(statusOK())},
@@ -79,25 +78,17 @@ func serveE36(s *Server, x *exchange, root *iszr.Element) (any, *status) {
 	}, nil
 }
 
-func serveE251(s *Server, x *exchange, root *iszr.Element) (any, *status) {
-	var req egon.RuianCtiAdresu2Type
-	if err := iszr.Unmarshal(root, &req); err != nil {
-		return nil, invalid("Žádost nelze přečíst: %v", err)
-	}
+func serveE251(s *Server, x *exchange, req *egon.RuianCtiAdresu2Type) (any, *status) {
 	if req.Zadost == nil || req.Zadost.RuianCtiAdresu2Data == nil {
 		return nil, invalid("Chybí Zadost/RuianCtiAdresu2Data.")
 	}
-	a, itemised, inLines, st := addressQuery(req.Zadost.RuianCtiAdresu2Data.Kod, req.Zadost.RuianCtiAdresu2Data.FormatAdresy)
-	if st != nil {
+	d, adresa := req.Zadost.RuianCtiAdresu2Data, &egon.AdresaResponse2Type{}
+	if st := readAddress(x, d.Kod, d.FormatAdresy,
+		func(a Address) { adresa.PolozkovaAdresa = polozkova2(a, x.can) },
+		func(r lines) {
+			adresa.RadkovaAdresa = &egon.AdresaRadkova2Type{AdresniMistoKod: r.kod, RadekAdresy1: r.line(0), RadekAdresy2: r.line(1), RadekAdresy3: r.line(2)}
+		}); st != nil {
 		return nil, st
-	}
-	adresa := &egon.AdresaResponse2Type{}
-	if itemised {
-		adresa.PolozkovaAdresa = polozkova2(a, x.can)
-	}
-	if inLines {
-		r := radky(a, x.can)
-		adresa.RadkovaAdresa = &egon.AdresaRadkova2Type{AdresniMistoKod: r.kod, RadekAdresy1: r.line(0), RadekAdresy2: r.line(1), RadekAdresy3: r.line(2)}
 	}
 	return &egon.RuianCtiAdresu2ResponseType{
 		IszrOdpovedAbstractType: &egon.IszrOdpovedAbstractType{OdpovedInfo: x.info(statusOK())},

@@ -156,14 +156,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		hasAction: len(r.Header.Values("SOAPAction")) > 0,
 	}
 	out, fault := s.handle(x, body)
-	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	reply(w, out, fault)
 	if fault != nil {
-		w.WriteHeader(http.StatusInternalServerError)
-		_, _ = w.Write(fault.envelope())
 		s.log.Debug("iszr sandbox fault", zap.String("code", code), zap.String("fault", fault.code), zap.String("reason", fault.en))
 		return
 	}
-	_, _ = w.Write(envelope(out))
 	// No personal data: codes and statuses only.
 	s.log.Debug("iszr sandbox answer",
 		zap.String("code", code), zap.String("ais", x.ais), zap.Bool("async", x.async),
@@ -199,6 +196,18 @@ func hasKeyFold(q url.Values, key string) bool {
 		}
 	}
 	return false
+}
+
+// reply writes an answer element in a SOAP 1.1 envelope, or the fault
+// with HTTP 500.
+func reply(w http.ResponseWriter, out []byte, f *fault) {
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	if f != nil {
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write(f.envelope())
+		return
+	}
+	_, _ = w.Write(envelope(out))
 }
 
 // envelope wraps an answer element in a SOAP 1.1 envelope.

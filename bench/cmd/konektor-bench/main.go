@@ -13,6 +13,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -190,39 +191,19 @@ func run(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	now := time.Now // the process clock; the harness takes it injected
 	levels, err := parseSweep(*sweep)
 	if err != nil {
 		return err
 	}
-	day, err := c.day(now)
-	if err != nil {
-		return err
-	}
-	bin, err := os.MkdirTemp(c.workdir, "konektor-bench-bin-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(bin)
-	o, err := c.options(ctx, now, bin)
-	if err != nil {
-		return err
-	}
-	o.Sweep, o.Repeat, o.Only, o.ManyConns, o.HalfLoad, o.Profile, o.ProfileFor = levels, *repeat, *only, *conns, *half, *prof, *profFor
-	rep, err := harness.Bench(ctx, o)
-	if err != nil {
-		return err
-	}
-	rep.Date, rep.Command = day, commandLine("run", args)
-	if err := rep.WriteMarkdown(os.Stdout); err != nil {
-		return err
-	}
-	path, err := writeResult(c.results, day+".md", func(f *os.File) error { return rep.WriteMarkdown(f) })
-	if err != nil {
-		return err
-	}
-	fmt.Println("\nvýsledky / results:", path)
-	return nil
+	return c.measure(ctx, "run", args, func(o harness.Options, date, command string) (report, error) {
+		o.Sweep, o.Repeat, o.Only, o.ManyConns, o.HalfLoad, o.Profile, o.ProfileFor = levels, *repeat, *only, *conns, *half, *prof, *profFor
+		rep, err := harness.Bench(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		rep.Date, rep.Command = date, command
+		return rep, nil
+	})
 }
 
 func soak(ctx context.Context, args []string) error {
@@ -236,7 +217,34 @@ func soak(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	now := time.Now
+	var rep *harness.SoakReport
+	err := c.measure(ctx, "soak", args, func(o harness.Options, date, command string) (report, error) {
+		var err error
+		if rep, err = harness.Soak(ctx, harness.SoakOptions{Options: o, For: *dur, Every: *every, Rate: *rate, MaxConc: *maxConc}); err != nil {
+			return nil, err
+		}
+		rep.Date, rep.Command = date, command
+		return rep, nil
+	})
+	if err != nil {
+		return err
+	}
+	if rep.Problem == "" && (!rep.RSS.Flat || !rep.Goroutines.Flat) {
+		return errors.New("RSS or goroutines grew during the soak / RSS nebo gorutiny během běhu rostly")
+	}
+	return nil
+}
+
+// report is what run and soak write: harness.Report or harness.SoakReport.
+type report interface{ WriteMarkdown(io.Writer) error }
+
+// measure is what run and soak share around the measurement itself: it
+// builds konektor into a temporary directory, hands measure the harness
+// options with the report's date and command line, and writes the report
+// measure returns to stdout and to the results directory (<date>.md, or
+// <date>-soak.md for soak).
+func (c *common) measure(ctx context.Context, sub string, args []string, measure func(o harness.Options, date, command string) (report, error)) error {
+	now := time.Now // the process clock; the harness takes it injected
 	day, err := c.day(now)
 	if err != nil {
 		return err
@@ -250,22 +258,22 @@ func soak(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := harness.Soak(ctx, harness.SoakOptions{Options: o, For: *dur, Every: *every, Rate: *rate, MaxConc: *maxConc})
+	rep, err := measure(o, day, commandLine(sub, args))
 	if err != nil {
 		return err
 	}
-	rep.Date, rep.Command = day, commandLine("soak", args)
 	if err := rep.WriteMarkdown(os.Stdout); err != nil {
 		return err
 	}
-	path, err := writeResult(c.results, day+"-soak.md", func(f *os.File) error { return rep.WriteMarkdown(f) })
+	name := day + ".md"
+	if sub == "soak" {
+		name = day + "-soak.md"
+	}
+	path, err := writeResult(c.results, name, func(f *os.File) error { return rep.WriteMarkdown(f) })
 	if err != nil {
 		return err
 	}
 	fmt.Println("\nvýsledky / results:", path)
-	if rep.Problem == "" && (!rep.RSS.Flat || !rep.Goroutines.Flat) {
-		return errors.New("RSS or goroutines grew during the soak / RSS nebo gorutiny během běhu rostly")
-	}
 	return nil
 }
 
