@@ -22,6 +22,10 @@ import (
 // recorders is how many goroutines call Record at once in BenchmarkRecord.
 const recorders = 64
 
+// admitted is how many calls konektor's bus admits at once by default
+// (bus.max_concurrent), so at most this many entries wait for a commit.
+const admitted = 256
+
 // BenchmarkRecord measures group-committed Record throughput with 64
 // concurrent callers, every entry durably stored before Record returns.
 // MaxDelay trades a little latency for larger batches (fewer fsyncs). The
@@ -79,8 +83,9 @@ func BenchmarkRecordLargeLog(b *testing.B) {
 			name += "-indexer-paused"
 		}
 		for _, delay := range []time.Duration{0, 500 * time.Microsecond} {
-			b.Run(fmt.Sprintf("%s/max-delay=%s", name, delay), func(b *testing.B) { benchRecordVaried(b, s, delay) })
+			b.Run(fmt.Sprintf("%s/max-delay=%s", name, delay), func(b *testing.B) { benchRecordVaried(b, s, delay, recorders) })
 		}
+		b.Run(name+"/admission-limit", func(b *testing.B) { benchRecordVaried(b, s, 0, admitted) })
 		if err := s.Close(); err != nil {
 			b.Fatal(err)
 		}
@@ -110,8 +115,9 @@ func BenchmarkRecordLargeLogPostgres(b *testing.B) {
 			name += "-indexer-paused"
 		}
 		for _, delay := range []time.Duration{0, 500 * time.Microsecond} {
-			b.Run(fmt.Sprintf("%s/max-delay=%s", name, delay), func(b *testing.B) { benchRecordVaried(b, s, delay) })
+			b.Run(fmt.Sprintf("%s/max-delay=%s", name, delay), func(b *testing.B) { benchRecordVaried(b, s, delay, recorders) })
 		}
+		b.Run(name+"/admission-limit", func(b *testing.B) { benchRecordVaried(b, s, 0, admitted) })
 		if err := s.Close(); err != nil {
 			b.Fatal(err)
 		}
@@ -121,7 +127,7 @@ func BenchmarkRecordLargeLogPostgres(b *testing.B) {
 // benchRecordVaried is benchRecord with entries that differ as real ones
 // do (200 AIS, 5000 users, 200 000 subjects, times moving forward), so
 // index inserts land all over their b-trees rather than on one hot page.
-func benchRecordVaried(b *testing.B, log store.AccessLog, delay time.Duration) {
+func benchRecordVaried(b *testing.B, log store.AccessLog, delay time.Duration, callers int) {
 	var n atomic.Int64
 	start := time.Now()
 	gen := func() store.AccessEntry {
@@ -134,7 +140,7 @@ func benchRecordVaried(b *testing.B, log store.AccessLog, delay time.Duration) {
 		e.CorrelationID = fmt.Sprintf("bench-%d", i)
 		return e
 	}
-	benchRecordGen(b, log, delay, gen)
+	benchRecordCallers(b, log, delay, gen, callers)
 }
 
 func benchRecord(b *testing.B, log store.AccessLog, delay time.Duration) {
@@ -143,6 +149,26 @@ func benchRecord(b *testing.B, log store.AccessLog, delay time.Duration) {
 }
 
 func benchRecordGen(b *testing.B, log store.AccessLog, delay time.Duration, gen func() store.AccessEntry) {
+	benchRecordCallers(b, log, delay, gen, recorders)
+}
+
+// BenchmarkRecordAdmissionLimit is BenchmarkRecord (adaptive batching)
+// with as many callers as konektor admits at once by default
+// (bus.max_concurrent 256): under full load a commit can carry up to that
+// many entries, so one fsync serves more of them.
+func BenchmarkRecordAdmissionLimit(b *testing.B) {
+	e := exchange(1)
+	gen := func() store.AccessEntry { return e }
+	b.Run("sqlite", func(b *testing.B) {
+		s, _ := openSQLite(b)
+		benchRecordCallers(b, s, 0, gen, admitted)
+	})
+	b.Run("postgres", func(b *testing.B) {
+		benchRecordCallers(b, pgtest.Open(b), 0, gen, admitted)
+	})
+}
+
+func benchRecordCallers(b *testing.B, log store.AccessLog, delay time.Duration, gen func() store.AccessEntry, callers int) {
 	h := &hookLog{AccessLog: log}
 	// The Recorder appends one batch at a time: time spent in the store
 	// per batch, beside the whole round (commit-ms against ms/batch).
@@ -152,7 +178,7 @@ func benchRecordGen(b *testing.B, log store.AccessLog, delay time.Duration, gen 
 	h.after = func(_ int, err error) error { inStore += time.Since(began); return err }
 	r := NewRecorder(h, Options{Logger: zap.NewNop(), MaxDelay: delay})
 	defer func() { _ = r.Close(context.Background()) }()
-	b.SetParallelism((recorders + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+	b.SetParallelism((callers + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 	b.ReportAllocs()
 	_, pg := log.(*postgres.Store)
 	cpu0 := cpuTime(pg)
