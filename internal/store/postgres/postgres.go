@@ -223,17 +223,7 @@ func (s *Store) queryRow(ctx context.Context, sql string, args ...any) scanner {
 
 // query runs sql and calls each for every row; it stops at each's first error.
 func (s *Store) query(ctx context.Context, sql string, args []any, each func(scanner) error) error {
-	rows, err := s.pool.Query(ctx, sql, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := each(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return pgxQuerier{s.pool}.query(ctx, sql, args, each)
 }
 
 // isNoRows reports whether err says a one-row query found nothing.
