@@ -70,54 +70,57 @@ func BenchmarkRecordLargeLog(b *testing.B) {
 	if path == "" {
 		b.Skip("KONEKTOR_BENCH_DB is not set")
 	}
-	// With the search indexer in the background (as konektor runs), and
-	// paused: what indexing costs the appends on two cores.
-	for _, paused := range []bool{false, true} {
+	benchLargeLog(b, "sqlite-1M", func(paused bool) largeLog {
 		s, err := sqlite.OpenWith(context.Background(), path, sqlite.Options{Logger: zap.NewNop(), ManualSearchIndex: paused})
 		if err != nil {
 			b.Fatal(err)
 		}
-		storetest.SeedBench(b, s, 1_000_000)
-		name := "sqlite-1M"
-		if paused {
-			name += "-indexer-paused"
-		}
-		for _, delay := range []time.Duration{0, 500 * time.Microsecond} {
-			b.Run(fmt.Sprintf("%s/max-delay=%s", name, delay), func(b *testing.B) { benchRecordVaried(b, s, delay, recorders) })
-		}
-		b.Run(name+"/admission-limit", func(b *testing.B) { benchRecordVaried(b, s, 0, admitted) })
-		if err := s.Close(); err != nil {
-			b.Fatal(err)
-		}
-	}
+		return s
+	}, func(s largeLog) { storetest.SeedBench(b, s, 1_000_000) })
 }
 
 // BenchmarkRecordLargeLogPostgres is BenchmarkRecordLargeLog on
 // PostgreSQL: a fresh schema seeded with a million entries, then appends.
 func BenchmarkRecordLargeLogPostgres(b *testing.B) {
 	url := pgtest.NewSchema(b)
+	benchLargeLog(b, "postgres-1M", func(paused bool) largeLog {
+		return pgtest.OpenURLWith(b, url, postgres.Options{ManualSearchIndex: paused})
+	}, func(s largeLog) {
+		storetest.SeedBench(b, s, 1_000_000)
+		// Steady state, as a log that grew over months: seeding a million
+		// rows at once would otherwise leave autovacuum and a checkpoint
+		// to run during the measurement.
+		pgtest.Exec(b, url, "VACUUM (ANALYZE) access_log, access_search")
+		pgtest.Exec(b, url, "CHECKPOINT")
+	})
+}
+
+// largeLog is a store the large-log benchmarks open and close.
+type largeLog interface {
+	store.Store
+	Close() error
+}
+
+// benchLargeLog seeds the store open returns once, then measures appends
+// with the search indexer in the background (as konektor runs) and
+// paused (what indexing costs the appends on two cores), each with 64
+// callers (two batching delays) and at the admission limit.
+func benchLargeLog(b *testing.B, name string, open func(paused bool) largeLog, seed func(largeLog)) {
 	seeded := false
-	// With the search indexer in the background (as konektor runs), and
-	// paused: what indexing costs the appends on two cores.
 	for _, paused := range []bool{false, true} {
-		s := pgtest.OpenURLWith(b, url, postgres.Options{ManualSearchIndex: paused})
+		s := open(paused)
 		if !seeded {
-			storetest.SeedBench(b, s, 1_000_000)
-			// Steady state, as a log that grew over months: seeding a
-			// million rows at once would otherwise leave autovacuum and a
-			// checkpoint to run during the measurement.
-			pgtest.Exec(b, url, "VACUUM (ANALYZE) access_log, access_search")
-			pgtest.Exec(b, url, "CHECKPOINT")
+			seed(s)
 			seeded = true
 		}
-		name := "postgres-1M"
+		n := name
 		if paused {
-			name += "-indexer-paused"
+			n += "-indexer-paused"
 		}
 		for _, delay := range []time.Duration{0, 500 * time.Microsecond} {
-			b.Run(fmt.Sprintf("%s/max-delay=%s", name, delay), func(b *testing.B) { benchRecordVaried(b, s, delay, recorders) })
+			b.Run(fmt.Sprintf("%s/max-delay=%s", n, delay), func(b *testing.B) { benchRecordVaried(b, s, delay, recorders) })
 		}
-		b.Run(name+"/admission-limit", func(b *testing.B) { benchRecordVaried(b, s, 0, admitted) })
+		b.Run(n+"/admission-limit", func(b *testing.B) { benchRecordVaried(b, s, 0, admitted) })
 		if err := s.Close(); err != nil {
 			b.Fatal(err)
 		}
