@@ -212,7 +212,7 @@ func AddedP99(hs []HalfLoad) time.Duration {
 	return time.Duration(Median(xs))
 }
 
-// Goal is one target of issue 9 with its outcome.
+// Goal is one target of issue 9 (or issue 5's cache goals) with its outcome.
 type Goal struct {
 	Name   string
 	Target string
@@ -269,6 +269,9 @@ func Goals(ms []Measurement, half []HalfLoad, many *Measurement, manyConns int) 
 	gs = append(gs, lat)
 	gs = append(gs, ratioGoal("(d) memory cache hit vs nginx (b)", "≥ 1×", "d", "b", 1))
 	gs = append(gs, ratioGoal("(f) sealed vs pass-through (c)", "≥ 0.33×", "f", "c", 0.33))
+	// Issue 5's speed goals, against the direct call.
+	gs = append(gs, ratioGoal("(d) memory cache hit vs direct (a), issue 5", "≥ 2×", "d", "a", 2))
+	gs = append(gs, ratioGoal("(e) Redis cache hit vs direct (a), issue 5", "≥ 1×", "e", "a", 1))
 	if manyConns <= 0 {
 		manyConns = 1000 // the issue's figure, when the check was skipped
 	}
@@ -423,7 +426,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 			}
 		}
 	}
-	p("\n## Goals (issue 9)\n\n| goal | target | measured | |\n| --- | --- | --- | --- |\n")
+	p("\n## Goals (issues 9 and 5)\n\n| goal | target | measured | |\n| --- | --- | --- | --- |\n")
 	for _, g := range r.Goals {
 		verdict := "not measured"
 		if g.Met != nil {
