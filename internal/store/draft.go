@@ -99,6 +99,29 @@ func CheckDraft(d Draft) error {
 	return CheckDraftTime(d.Created)
 }
 
+// DraftNotChanged explains a state change that matched no row, from the
+// draft read back by id (found false: none): no draft of box (ErrNotFound),
+// or one in another state (ErrConflict, returned with the draft).
+func DraftNotChanged(d Draft, found bool, id, box string) (Draft, error) {
+	if !found || (box != "" && d.Box != box) {
+		return Draft{}, fmt.Errorf("%w: draft %s of box %s", ErrNotFound, id, box)
+	}
+	return d, fmt.Errorf("%w: draft %s is %s", ErrConflict, id, d.State)
+}
+
+// FinishClearsRequest reports whether ending a send in state to drops the
+// stored request (a sent draft keeps no copy); a send cannot end in any
+// state but sent, open or unknown.
+func FinishClearsRequest(to string) (bool, error) {
+	switch to {
+	case DraftSent:
+		return true, nil
+	case DraftOpen, DraftUnknown:
+		return false, nil
+	}
+	return false, fmt.Errorf("%w: a send cannot end in state %q", ErrInvalid, to)
+}
+
 // CheckDraftUpdate checks the values of a state change.
 func CheckDraftUpdate(by, dmID, status string, at time.Time) error {
 	for _, v := range []string{by, dmID, status} {

@@ -93,17 +93,14 @@ WHERE id = $3 AND box = $4 AND state = 'draft' RETURNING `+draftColumns+", reque
 	return d, nil
 }
 
-// whyNot explains a state change that matched no row: no draft of box
-// (ErrNotFound), or one in another state (ErrConflict, returned).
+// whyNot explains a state change that matched no row (see
+// store.DraftNotChanged).
 func (s *Store) whyNot(ctx context.Context, id, box string) (store.Draft, error) {
 	d, err := scanDraft(s.queryRow(ctx, "SELECT "+draftColumns+" FROM isds_draft WHERE id = $1", id), false)
-	switch {
-	case isNoRows(err) || (err == nil && box != "" && d.Box != box):
-		return store.Draft{}, fmt.Errorf("%w: draft %s of box %s", store.ErrNotFound, id, box)
-	case err != nil:
+	if err != nil && !isNoRows(err) {
 		return store.Draft{}, fmt.Errorf("postgres: draft: %w", err)
 	}
-	return d, fmt.Errorf("%w: draft %s is %s", store.ErrConflict, id, d.State)
+	return store.DraftNotChanged(d, err == nil, id, box)
 }
 
 // FinishDraft ends a send. See store.DraftStore.
@@ -112,12 +109,12 @@ func (s *Store) FinishDraft(ctx context.Context, id, to, dmID, status string, at
 		return err
 	}
 	q := "UPDATE isds_draft SET state = $1, dm_id = $2, status = $3, updated_at = $4"
-	switch to {
-	case store.DraftSent:
+	clear, err := store.FinishClearsRequest(to)
+	if err != nil {
+		return err
+	}
+	if clear {
 		q += ", request = NULL"
-	case store.DraftOpen, store.DraftUnknown:
-	default:
-		return fmt.Errorf("%w: a send cannot end in state %q", store.ErrInvalid, to)
 	}
 	n, err := pgxQuerier{s.pool}.execN(ctx, q+" WHERE id = $5 AND state = 'sending'", to, dmID, status, store.StoredTime(at), id)
 	if err != nil {

@@ -99,17 +99,14 @@ WHERE id = ? AND box = ? AND state = 'draft' RETURNING `+draftColumns+", request
 	return d, nil
 }
 
-// whyNot explains a state change that matched no row: no draft of box
-// (ErrNotFound), or one in another state (ErrConflict, returned).
+// whyNot explains a state change that matched no row (see
+// store.DraftNotChanged).
 func (s *Store) whyNot(ctx context.Context, id, box string) (store.Draft, error) {
 	d, err := scanDraft(s.w.QueryRowContext(ctx, "SELECT "+draftColumns+" FROM isds_draft WHERE id = ?", id), false)
-	switch {
-	case errors.Is(err, sql.ErrNoRows) || (err == nil && box != "" && d.Box != box):
-		return store.Draft{}, fmt.Errorf("%w: draft %s of box %s", store.ErrNotFound, id, box)
-	case err != nil:
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return store.Draft{}, fmt.Errorf("sqlite: draft: %w", err)
 	}
-	return d, fmt.Errorf("%w: draft %s is %s", store.ErrConflict, id, d.State)
+	return store.DraftNotChanged(d, err == nil, id, box)
 }
 
 // FinishDraft ends a send. See store.DraftStore.
@@ -118,12 +115,12 @@ func (s *Store) FinishDraft(ctx context.Context, id, to, dmID, status string, at
 		return err
 	}
 	q := "UPDATE isds_draft SET state = ?, dm_id = ?, status = ?, updated_at_us = ?"
-	switch to {
-	case store.DraftSent:
+	clear, err := store.FinishClearsRequest(to)
+	if err != nil {
+		return err
+	}
+	if clear {
 		q += ", request = NULL"
-	case store.DraftOpen, store.DraftUnknown:
-	default:
-		return fmt.Errorf("%w: a send cannot end in state %q", store.ErrInvalid, to)
 	}
 	res, err := s.w.ExecContext(ctx, q+" WHERE id = ? AND state = 'sending'", to, dmID, status, at.UnixMicro(), id)
 	if err != nil {
