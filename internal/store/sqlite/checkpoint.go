@@ -122,20 +122,8 @@ func (s *Store) checkpointPage(ctx context.Context, from int64) ([]store.Checkpo
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: scan checkpoints: %w", err)
 	}
-	rows, err := s.r.QueryContext(ctx, "SELECT "+checkpointColumns+" FROM access_checkpoint WHERE seq >= ? ORDER BY seq LIMIT ?", from, checkpointPage)
+	page, err := queryAll(ctx, s.r, scanCheckpoint, "SELECT "+checkpointColumns+" FROM access_checkpoint WHERE seq >= ? ORDER BY seq LIMIT ?", from, checkpointPage)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: scan checkpoints: %w", err)
-	}
-	defer func() { _ = rows.Close() }()
-	var page []store.Checkpoint
-	for rows.Next() {
-		c, err := scanCheckpoint(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: scan checkpoints: %w", err)
-		}
-		page = append(page, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: scan checkpoints: %w", err)
 	}
 	return page, nil

@@ -12,7 +12,7 @@ import (
 
 const holdColumns = `account, since_us, reason, node, secret_fp, released_at_us, released_by`
 
-func scanHold(row interface{ Scan(...any) error }) (store.CUZKHold, error) {
+func scanHold(row scanner) (store.CUZKHold, error) {
 	var h store.CUZKHold
 	var since int64
 	var released sql.NullInt64
@@ -72,20 +72,8 @@ func (s *Store) GetCUZKHold(ctx context.Context, account string) (store.CUZKHold
 
 // ListCUZKHolds returns every record by account. See store.CUZKHoldStore.
 func (s *Store) ListCUZKHolds(ctx context.Context) ([]store.CUZKHold, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+holdColumns+" FROM cuzk_account_hold ORDER BY account")
+	out, err := queryAll(ctx, s.r, scanHold, "SELECT "+holdColumns+" FROM cuzk_account_hold ORDER BY account")
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: list ČÚZK account holds: %w", err)
-	}
-	defer func() { _ = rows.Close() }()
-	var out []store.CUZKHold
-	for rows.Next() {
-		h, err := scanHold(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: list ČÚZK account holds: %w", err)
-		}
-		out = append(out, h)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: list ČÚZK account holds: %w", err)
 	}
 	return out, nil

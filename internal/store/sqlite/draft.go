@@ -31,7 +31,7 @@ VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', ?)`,
 	return nil
 }
 
-func scanDraft(row interface{ Scan(...any) error }, withRequest bool) (store.Draft, error) {
+func scanDraft(row scanner, withRequest bool) (store.Draft, error) {
 	var d store.Draft
 	var created, updated int64
 	dest := []any{&d.ID, &d.Box, &d.State, &created, &d.CreatedBy, &d.OVM, &d.CorrelationID, &d.Recipient, &d.Annotation,
@@ -64,20 +64,9 @@ func (s *Store) ListDrafts(ctx context.Context, box string, limit int) ([]store.
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := s.r.QueryContext(ctx, "SELECT "+draftColumns+" FROM isds_draft WHERE box = ? ORDER BY created_at_us DESC, id DESC LIMIT ?", box, limit)
+	out, err := queryAll(ctx, s.r, func(r scanner) (store.Draft, error) { return scanDraft(r, false) },
+		"SELECT "+draftColumns+" FROM isds_draft WHERE box = ? ORDER BY created_at_us DESC, id DESC LIMIT ?", box, limit)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: list drafts: %w", err)
-	}
-	defer func() { _ = rows.Close() }()
-	var out []store.Draft
-	for rows.Next() {
-		d, err := scanDraft(rows, false)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: list drafts: %w", err)
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: list drafts: %w", err)
 	}
 	return out, nil
