@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"runtime"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
+
+	"konektor/internal/cputime"
 )
 
 var national = sync.OnceValues(func() (*Snapshot, []Request) {
@@ -23,7 +23,7 @@ func BenchmarkDecide(b *testing.B) {
 	s, reqs := national()
 	b.Run("permit", func(b *testing.B) {
 		b.ReportAllocs()
-		cpu := startCPU()
+		cpu := cputime.Start()
 		i := 0
 		for b.Loop() {
 			d := s.Decide(reqs[i%len(reqs)])
@@ -32,11 +32,11 @@ func BenchmarkDecide(b *testing.B) {
 			}
 			i++
 		}
-		cpu.report(b, i)
+		cpu.Report(b, i)
 	})
 	b.Run("permit-into", func(b *testing.B) {
 		b.ReportAllocs()
-		cpu := startCPU()
+		cpu := cputime.Start()
 		var d Decision
 		i := 0
 		for b.Loop() {
@@ -46,14 +46,14 @@ func BenchmarkDecide(b *testing.B) {
 			}
 			i++
 		}
-		cpu.report(b, i)
+		cpu.Report(b, i)
 	})
 	b.Run("permit-hot", func(b *testing.B) {
 		// One request again and again: the request and the policy memory it
 		// touches stay in cache (best case; "permit" above is the worst).
 		r := reqs[0]
 		b.ReportAllocs()
-		cpu := startCPU()
+		cpu := cputime.Start()
 		var d Decision
 		i := 0
 		for b.Loop() {
@@ -63,7 +63,7 @@ func BenchmarkDecide(b *testing.B) {
 			}
 			i++
 		}
-		cpu.report(b, i)
+		cpu.Report(b, i)
 	})
 	b.Run("permit-all-items", func(b *testing.B) {
 		all := make([]Request, len(reqs))
@@ -72,7 +72,7 @@ func BenchmarkDecide(b *testing.B) {
 			all[i] = r
 		}
 		b.ReportAllocs()
-		cpu := startCPU()
+		cpu := cputime.Start()
 		var d Decision
 		i := 0
 		for b.Loop() {
@@ -82,7 +82,7 @@ func BenchmarkDecide(b *testing.B) {
 			}
 			i++
 		}
-		cpu.report(b, i)
+		cpu.Report(b, i)
 	})
 	b.Run("deny-role-service", func(b *testing.B) {
 		r := reqs[0]
@@ -152,26 +152,5 @@ func BenchmarkImportPusobnost(b *testing.B) {
 		if err != nil || len(st.m.Pusobnost) != records {
 			b.Fatal(err, len(st.m.Pusobnost))
 		}
-	}
-}
-
-// cpuClock measures the process's CPU time, which, unlike ns/op, does not
-// grow when other processes share the machine's cores.
-type cpuClock struct{ start time.Duration }
-
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func startCPU() cpuClock { return cpuClock{processCPU()} }
-
-// report adds the metric cpu-ns/op.
-func (c cpuClock) report(b *testing.B, n int) {
-	if n > 0 {
-		b.ReportMetric(float64(processCPU()-c.start)/float64(n), "cpu-ns/op")
 	}
 }

@@ -17,9 +17,10 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"konektor/internal/cputime"
 )
 
 // needLibcrypto skips a test that needs libcrypto 3 where it cannot be
@@ -463,7 +464,7 @@ func BenchmarkSign(b *testing.B) {
 		k := testKeys()[bits]
 		s := newSigner(b, k)
 		b.Run(fmt.Sprintf("crypto-rsa-%d", bits), func(b *testing.B) {
-			defer reportCPU(b)()
+			defer cputime.Start().ReportPerOp(b)
 			for b.Loop() {
 				if _, err := rsa.SignPKCS1v15(nil, k, crypto.SHA256, sum); err != nil {
 					b.Fatal(err)
@@ -471,7 +472,7 @@ func BenchmarkSign(b *testing.B) {
 			}
 		})
 		b.Run(fmt.Sprintf("openssl-%d", bits), func(b *testing.B) {
-			defer reportCPU(b)()
+			defer cputime.Start().ReportPerOp(b)
 			for b.Loop() {
 				if _, err := s.Sign(nil, sum, crypto.SHA256); err != nil {
 					b.Fatal(err)
@@ -488,22 +489,4 @@ func BenchmarkSign(b *testing.B) {
 			})
 		})
 	}
-}
-
-// reportCPU starts counting the process's CPU time; the function it
-// returns reports it per operation as cpu-ns/op.
-func reportCPU(b *testing.B) func() {
-	start := processCPU()
-	return func() {
-		b.ReportMetric(float64((processCPU()-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
-	}
-}
-
-// processCPU is the user and system time of the process so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -3,7 +3,8 @@ package soap
 import (
 	"strings"
 	"testing"
-	"time"
+
+	"konektor/internal/cputime"
 )
 
 // envelope5KB is an eGON-shaped request of about 5 KB.
@@ -22,13 +23,13 @@ func BenchmarkParse5KB(b *testing.B) {
 	raw := envelope5KB()
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
-	cpu := processCPU()
+	cpu := cputime.Start()
 	for b.Loop() {
 		if _, err := Parse(raw, DefaultLimits); err != nil {
 			b.Fatal(err)
 		}
 	}
-	reportCPU(b, cpu)
+	cpu.ReportPerOp(b)
 }
 
 // BenchmarkParse5KBReference is the encoding/xml-based Parse this package
@@ -37,18 +38,11 @@ func BenchmarkParse5KBReference(b *testing.B) {
 	raw := envelope5KB()
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
-	cpu := processCPU()
+	cpu := cputime.Start()
 	for b.Loop() {
 		if _, err := parseReference(raw, DefaultLimits); err != nil {
 			b.Fatal(err)
 		}
 	}
-	reportCPU(b, cpu)
-}
-
-// reportCPU reports the process CPU time (all threads, the collector's
-// included) per operation since start: on a loaded machine it says more
-// than ns/op.
-func reportCPU(b *testing.B, start time.Duration) {
-	b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
+	cpu.ReportPerOp(b)
 }

@@ -1,6 +1,4 @@
-//go:build unix
-
-package audit
+package cputime
 
 import (
 	"bytes"
@@ -8,28 +6,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
-// cpuTime is the CPU time this process has used, plus with pg that of the
-// local PostgreSQL server's processes (if any are visible in /proc; other
-// clients' work on the same server counts too).
-func cpuTime(pg bool) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	d := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	if pg {
-		d += serverCPU("postgres")
-	}
-	return d
-}
-
-// serverCPU sums utime and stime of the processes named comm (Linux only;
-// 0 elsewhere). Clock ticks are taken as 100 per second.
-func serverCPU(comm string) time.Duration {
+// Of sums the CPU time (utime and stime) of the processes named comm (the
+// name in /proc/PID/comm, at most 15 bytes) that are visible in /proc
+// now: a process that has exited no longer counts. Clock ticks are taken
+// as 100 per second.
+func Of(comm string) time.Duration {
 	dirs, err := os.ReadDir("/proc")
 	if err != nil {
 		return 0

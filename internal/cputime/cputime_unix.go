@@ -1,15 +1,15 @@
 //go:build unix
 
-package wssec
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU is the CPU time (user and system, all threads) this process
-// has used.
-func processCPU() time.Duration {
+// Process is the CPU time (user and system, all threads) this process has
+// used so far; 0 where it cannot be read.
+func Process() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
