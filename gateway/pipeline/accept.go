@@ -2,10 +2,10 @@ package pipeline
 
 import (
 	"context"
-	"mime"
 	"net/http"
 
 	"konektor/gateway/fault"
+	"konektor/gateway/soap"
 )
 
 // Accept refuses what is not a SOAP call before anything reads it: a
@@ -19,7 +19,7 @@ func Accept(d Deps) Middleware {
 					"metoda "+ex.Method+" není povolena; volání SOAP používají POST (WSDL: GET s ?wsdl)",
 					"method "+ex.Method+" is not allowed; SOAP calls use POST (WSDL: GET with ?wsdl)")
 			}
-			mt, _, err := mime.ParseMediaType(ex.ContentType)
+			mt, _, err := soap.MediaType(ex.ContentType)
 			if err != nil || (mt != "text/xml" && mt != "application/soap+xml") {
 				return nil, fault.New(fault.UnsupportedMedia, "content-type",
 					"Content-Type musí být text/xml (SOAP 1.1) nebo application/soap+xml (SOAP 1.2), je \""+ex.ContentType+"\"",

@@ -191,7 +191,23 @@ func mark(r *Reply, err error) func(cache.Outcome, CacheMetrics) (*Reply, error)
 	}
 }
 
+// outcomeHeaders are the headers of a reply that has none of its own
+// (every cache hit), one per outcome, shared: a Reply's Header is only
+// read after the stage that made it.
+var outcomeHeaders = func() map[cache.Outcome]map[string][]string {
+	m := map[cache.Outcome]map[string][]string{}
+	for _, o := range []cache.Outcome{cache.OutcomeHit, cache.OutcomeMiss, cache.OutcomeStale, cache.OutcomeBypass} {
+		m[o] = map[string][]string{CacheHeader: {string(o)}}
+	}
+	return m
+}()
+
 func withHeader(h map[string][]string, o cache.Outcome) map[string][]string {
+	if len(h) == 0 {
+		if shared, ok := outcomeHeaders[o]; ok {
+			return shared
+		}
+	}
 	out := make(map[string][]string, len(h)+1)
 	for k, v := range h {
 		out[k] = v

@@ -120,8 +120,9 @@ type Token struct {
 // that needs the payload's content (the ISZR adapter's ZadostInfo and
 // cache key) walks them instead of decoding the payload document: Parse
 // has already checked every byte, and the walk is the same scanner over
-// the payload's span again, without allocating (keeping Parse's tokens
-// instead cost more than scanning twice). A token's Attr is valid only
+// the payload's span again, without allocating and without repeating
+// Parse's character and name checks (keeping Parse's tokens instead cost
+// more than scanning twice). A token's Attr is valid only
 // until the next token is yielded.
 func (e *Envelope) PayloadTokens() iter.Seq[Token] {
 	return func(yield func(Token) bool) {
@@ -135,6 +136,7 @@ func (e *Envelope) PayloadTokens() iter.Seq[Token] {
 		sc := getScanner(src[:e.PayloadEnd])
 		defer sc.release()
 		sc.pos = e.PayloadStart
+		sc.checked = e.src != "" // Parse read these very bytes
 		for _, a := range e.inherited {
 			if a.Name.Space == xmlnsPrefix {
 				sc.ns = append(sc.ns, nsBinding{a.Name.Local, a.Value})

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"flag"
+	"mime"
 	"os"
 	"path/filepath"
 	"strings"
@@ -225,6 +226,21 @@ func TestWriteFaultGolden(t *testing.T) {
 		}
 		if !env.Fault || env.Version != v {
 			t.Fatalf("fault parsed as %+v", env)
+		}
+	}
+}
+
+func TestMediaTypeAgreesWithMime(t *testing.T) {
+	for _, ct := range []string{
+		"text/xml", "TEXT/XML", "text/xml; charset=utf-8", "text/xml; charset=UTF-8",
+		"text/xml;charset=utf-8", `text/xml; charset="utf-8"`, "text/xml; charset=iso-8859-2",
+		"application/soap+xml; charset=utf-8; action=\"urn:x\"", "text/xml; charset", "", "text/xml;;",
+		"text/html", "text/xml ; charset=utf-8",
+	} {
+		mt, action, err := MediaType(ct)
+		wmt, wparams, werr := mime.ParseMediaType(ct)
+		if mt != wmt || (err == nil) != (werr == nil) || action != wparams["action"] {
+			t.Errorf("MediaType(%q) = %q %q %v, mime says %q %v %v", ct, mt, action, err, wmt, wparams, werr)
 		}
 	}
 }

@@ -31,6 +31,10 @@ type scanner struct {
 	open []openElement
 	// pendingEnd is set after an empty-element tag: its end token is next.
 	pendingEnd bool
+	// checked is set when the document was already read to the end by a
+	// scanner (Parse, then a payload walk over the same bytes): character
+	// and name checks that could only fail the first time are skipped.
+	checked bool
 
 	// The current token.
 	kind   tokenKind
@@ -179,7 +183,7 @@ func (sc *scanner) readXMLName() (string, bool, error) {
 	if !ok {
 		return "", false, err
 	}
-	if !isName(n) {
+	if !sc.checked && !isName(n) {
 		return "", false, sc.syntax("invalid XML name: " + n)
 	}
 	return n, true, nil
@@ -191,11 +195,15 @@ func (sc *scanner) nsname() (xml.Name, bool, error) {
 	if !ok {
 		return xml.Name{}, false, err
 	}
-	if strings.Count(s, ":") > 1 {
-		return xml.Name{}, false, nil
+	i := strings.IndexByte(s, ':')
+	if i < 0 {
+		return xml.Name{Local: s}, true, nil
 	}
-	space, local, ok := strings.Cut(s, ":")
-	if !ok || space == "" || local == "" {
+	space, local := s[:i], s[i+1:]
+	if strings.IndexByte(local, ':') >= 0 {
+		return xml.Name{}, false, nil // more than one colon
+	}
+	if space == "" || local == "" {
 		return xml.Name{Local: s}, true, nil
 	}
 	return xml.Name{Space: space, Local: local}, true, nil
@@ -269,20 +277,10 @@ func (sc *scanner) chars(quote int, cdata bool) (string, error) {
 			end += sc.pos
 		}
 		run := sc.s[sc.pos:end]
-		plain := true
-		for i := 0; i < len(run); i++ {
-			if c := run[i]; !plainByte[c] {
-				if c >= utf8.RuneSelf {
-					continue
-				}
-				plain = false
-				break
-			}
-		}
-		if plain {
+		if plain, valid := plainText(run); plain {
 			sc.pos = end
-			if err := sc.checkChars(run); err != nil {
-				return "", err
+			if !valid {
+				return "", sc.checkChars(run) // names the offending character
 			}
 			return run, nil
 		}
@@ -436,7 +434,14 @@ func (sc *scanner) reference(amp int) (string, error) {
 
 // checkChars rejects invalid UTF-8 and characters XML does not allow.
 func (sc *scanner) checkChars(s string) error {
+	if sc.checked {
+		return nil
+	}
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) && !asciiControlOrHigh(word(s, i)) {
+			i += 8 // eight printable ASCII bytes
+			continue
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
@@ -455,6 +460,72 @@ func (sc *scanner) checkChars(s string) error {
 		i += w
 	}
 	return nil
+}
+
+// plainText reports whether a text run can be its own value (no reference,
+// CR or ']': plainByte) and, if so, whether all its characters are ones
+// XML allows (checkChars would accept it). Runs of eight printable ASCII
+// bytes are passed a word at a time.
+func plainText(run string) (plain, valid bool) {
+	valid = true
+	for i := 0; i < len(run); {
+		if i+8 <= len(run) {
+			w := word(run, i)
+			if !asciiControlOrHigh(w) && !hasByte(w, '&') && !hasByte(w, ']') {
+				i += 8
+				continue
+			}
+		}
+		c := run[i]
+		if c < utf8.RuneSelf {
+			if !plainByte[c] {
+				return false, false
+			}
+			i++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(run[i:])
+		if !xmlRune(r, w) {
+			valid = false // reported after the run, as checkChars would
+		}
+		i += w
+	}
+	return true, valid
+}
+
+// xmlRune reports whether a decoded non-ASCII rune of width w is valid
+// UTF-8 and a character XML allows.
+func xmlRune(r rune, w int) bool {
+	if r == utf8.RuneError && w == 1 {
+		return false
+	}
+	return r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+}
+
+// Word-at-a-time byte tests (eight bytes, little-endian).
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// word reads the eight bytes of s at i.
+func word(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// asciiControlOrHigh reports whether any byte of w is below 0x20 or at
+// least 0x80. (A borrow out of a byte below 0x20 may mark a higher byte
+// too; the answer for the word stays exact.)
+func asciiControlOrHigh(w uint64) bool {
+	return ((w-0x20*lsb)|w)&msb != 0
+}
+
+// hasByte reports whether any byte of w is b.
+func hasByte(w uint64, b byte) bool {
+	v := w ^ (uint64(b) * lsb)
+	return (v-lsb)&^v&msb != 0
 }
 
 // startTag reads a start tag; the position is just after '<'.

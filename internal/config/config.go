@@ -94,6 +94,11 @@ type Ops struct {
 type Log struct {
 	Level  string `yaml:"level"`  // debug, info, warn, error
 	Format string `yaml:"format"` // json or console
+	// Flush is how long debug and info lines (one per exchange) may wait in
+	// a buffer before they are written; warnings and errors are written at
+	// once, and everything is flushed on shutdown. 0 writes every line as
+	// it comes (one write per line).
+	Flush Duration `yaml:"flush"`
 }
 
 // Upstreams are the services konektor relays to.
@@ -240,7 +245,7 @@ func Default() Config {
 			MaxConcurrent: 256,
 		},
 		Ops: Ops{Addr: "127.0.0.1:9090"},
-		Log: Log{Level: "info", Format: "json"},
+		Log: Log{Level: "info", Format: "json", Flush: Duration(200 * time.Millisecond)},
 		Upstreams: Upstreams{ISZR: Upstream{
 			Timeout: Duration(30 * time.Second),
 			Breaker: Breaker{FailuresToOpen: 5, OpenTimeout: Duration(30 * time.Second), HalfOpenRequests: 1},

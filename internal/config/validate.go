@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Validate returns every problem in the configuration; none means valid.
@@ -46,6 +47,9 @@ func (c *Config) Validate() []string {
 	case "json", "console":
 	default:
 		add("log.format: %q is not json or console", c.Log.Format)
+	}
+	if c.Log.Flush < 0 || c.Log.Flush.D() > 10*time.Second {
+		add("log.flush: must be between 0 and 10s")
 	}
 	if c.DatabaseURL != "" {
 		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
