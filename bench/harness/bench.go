@@ -126,8 +126,8 @@ func Bench(ctx context.Context, o Options) (*Report, error) {
 				}
 				m.Rep = r
 				ms = append(ms, m)
-				e.logf("rep %d/%d (%s) conc %4d: %7.0f req/s  p50 %s  p99 %s  p99.9 %s  proxy CPU %s s/1k  RSS %s MB  errors %d%s",
-					r, o.Repeat, sc.ID, conc, m.Throughput, fmtMS(m.P50), fmtMS(m.P99), fmtMS(m.P999), fmtCPU(m.ProxyCPU), fmtRSS(m.PeakRSS), m.Errors, inlineNote(m))
+				e.logf("rep %d/%d (%s) conc %4d: %7.0f req/s  p50 %s  p99 %s  p99.9 %s  proxy CPU %s s/1k  client CPU %s s/1k  RSS %s MB  errors %d%s",
+					r, o.Repeat, sc.ID, conc, m.Throughput, fmtMS(m.P50), fmtMS(m.P99), fmtMS(m.P999), fmtCPU(m.ProxyCPU), fmtCPU(m.ClientCPU), fmtRSS(m.PeakRSS), m.Errors, inlineNote(m))
 				if m.InlineSigned > 0 {
 					rep.Notes = append(rep.Notes, fmt.Sprintf("(g) rep %d at %d: %d of %d requests were signed during the run (the pre-signed pool ran dry); that client CPU competed with konektor",
 						r, conc, m.InlineSigned, m.Requests))

@@ -25,6 +25,7 @@ import (
 	"konektor/bench/load"
 	"konektor/certs"
 	"konektor/certs/wssec"
+	"konektor/internal/cputime"
 )
 
 // Scenario is one way of reaching the sandbox.
@@ -512,10 +513,13 @@ func (e *Env) probe(ctx context.Context, t *target) (int, error) {
 	return len(last), nil
 }
 
-// procReading is the proxy and sandbox CPU at one moment.
+// procReading is the proxy, sandbox and client CPU at one moment.
 type procReading struct {
 	proxy, sandbox ProcStat
 	ok             bool
+	// client is this (the harness) process's CPU time, the load
+	// generator's; 0 when it cannot be read.
+	client time.Duration
 }
 
 func (e *Env) read(t *target) procReading {
@@ -539,7 +543,7 @@ func (e *Env) read(t *target) procReading {
 // run measures one target at one concurrency (closed loop) or rate
 // (paced).
 func (e *Env) run(ctx context.Context, t *target, conc int, rate float64, warmup, dur time.Duration, pool int) (Measurement, error) {
-	m := Measurement{Scenario: t.sc.ID, Conc: conc, ProxyCPU: math.NaN(), SandboxCPU: math.NaN()}
+	m := Measurement{Scenario: t.sc.ID, Conc: conc, ProxyCPU: math.NaN(), SandboxCPU: math.NaN(), ClientCPU: math.NaN()}
 	var src load.Source = e.reqs
 	var sp *SignedPool
 	if t.sc.Signed {
@@ -559,10 +563,15 @@ func (e *Env) run(ctx context.Context, t *target, conc int, rate float64, warmup
 		URL: t.url, Header: Header(), TLS: e.clientTLS, Source: src, Check: check(t.sc),
 		Concurrency: conc, Rate: rate, Warmup: warmup, Duration: dur, Now: e.o.Now,
 		Window: func(start bool) {
+			// The client's own CPU is read inside the /proc readings, so
+			// that their cost stays out of the window.
 			if start {
 				before = e.read(t)
+				before.client = cputime.Process()
 			} else {
+				c := cputime.Process()
 				after = e.read(t)
+				after.client = c
 			}
 		},
 	})
@@ -580,6 +589,9 @@ func (e *Env) run(ctx context.Context, t *target, conc int, rate float64, warmup
 		if e.sandbox != nil {
 			m.SandboxCPU = (after.sandbox.CPU - before.sandbox.CPU).Seconds() / float64(ok) * 1000
 		}
+	}
+	if ok > 0 && before.client > 0 && after.client > 0 {
+		m.ClientCPU = (after.client - before.client).Seconds() / float64(ok) * 1000
 	}
 	if t.proc != nil {
 		m.PeakRSS = after.proxy.HWM

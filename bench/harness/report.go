@@ -26,6 +26,11 @@ type Measurement struct {
 	// sandbox; NaN when there is no such process.
 	ProxyCPU   float64
 	SandboxCPU float64
+	// ClientCPU is the same for the harness process itself, i.e. the load
+	// generator (getrusage RUSAGE_SELF over the same window; the proxy and
+	// the sandbox are separate processes, not counted); NaN when it could
+	// not be read. It shares the machine's cores with the systems measured.
+	ClientCPU float64
 	// PeakRSS is the proxy's peak resident set during the run (VmHWM,
 	// reset at its start), bytes; 0 without a proxy.
 	PeakRSS int64
@@ -45,6 +50,7 @@ type Row struct {
 	P999       time.Duration
 	ProxyCPU   float64
 	SandboxCPU float64
+	ClientCPU  float64
 	PeakRSS    int64
 	Errors     int64 // summed over the runs
 	Requests   int64
@@ -133,6 +139,7 @@ func Aggregate(ms []Measurement) []Row {
 			P999:       medianDur(g, func(m Measurement) time.Duration { return m.P999 }),
 			ProxyCPU:   medianF(g, func(m Measurement) float64 { return m.ProxyCPU }),
 			SandboxCPU: medianF(g, func(m Measurement) float64 { return m.SandboxCPU }),
+			ClientCPU:  medianF(g, func(m Measurement) float64 { return m.ClientCPU }),
 			PeakRSS:    int64(medianF(g, func(m Measurement) float64 { return float64(m.PeakRSS) })),
 		}
 		for _, m := range g {
@@ -384,16 +391,16 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		p("%s\n", line)
 	}
 	p("\n## Results (medians)\n\n")
-	p("Throughput in successful calls/s; latency measured by the client from send to the last byte; CPU is seconds of CPU time per 1 000 calls (proxy: konektor, or nginx master + workers; sandbox: the ISZR sandbox process); peak RSS is the proxy's VmHWM during the run (nginx: sum over its processes); ratios are throughput over (a) and (b) at the same concurrency in the same repetition, median over the repetitions (at each concurrency every scenario runs once, one after another, so that paired runs are close in time).\n\n")
-	p("| scenario | conc | req/s | p50 | p99 | p99.9 | proxy CPU s/1k | sandbox CPU s/1k | proxy peak RSS MB | ×(a) | ×(b) | errors |\n")
-	p("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	p("Throughput in successful calls/s; latency measured by the client from send to the last byte; CPU is seconds of CPU time per 1 000 calls (proxy: konektor, or nginx master + workers; sandbox: the ISZR sandbox process); client CPU is that of the harness process, i.e. the load generator, over the same window, which shares the machine's cores with the systems measured; peak RSS is the proxy's VmHWM during the run (nginx: sum over its processes); ratios are throughput over (a) and (b) at the same concurrency in the same repetition, median over the repetitions (at each concurrency every scenario runs once, one after another, so that paired runs are close in time).\n\n")
+	p("| scenario | conc | req/s | p50 | p99 | p99.9 | proxy CPU s/1k | sandbox CPU s/1k | client CPU s/1k | proxy peak RSS MB | ×(a) | ×(b) | errors |\n")
+	p("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, row := range r.Rows {
 		errs := "0"
 		if row.Errors > 0 {
 			errs = fmt.Sprintf("%d of %d", row.Errors, row.Requests)
 		}
-		p("| (%s) | %d | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", row.Scenario, row.Conc, row.Throughput,
-			fmtMS(row.P50), fmtMS(row.P99), fmtMS(row.P999), fmtCPU(row.ProxyCPU), fmtCPU(row.SandboxCPU), fmtRSS(row.PeakRSS),
+		p("| (%s) | %d | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", row.Scenario, row.Conc, row.Throughput,
+			fmtMS(row.P50), fmtMS(row.P99), fmtMS(row.P999), fmtCPU(row.ProxyCPU), fmtCPU(row.SandboxCPU), fmtCPU(row.ClientCPU), fmtRSS(row.PeakRSS),
 			fmtRatio(row.VsDirect), fmtRatio(row.VsNginx), errs)
 	}
 	p("\n## Peak throughput per scenario\n\n")

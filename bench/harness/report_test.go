@@ -32,8 +32,13 @@ func TestMedianAndRatio(t *testing.T) {
 func meas(s string, conc, rep int, tput float64, p99ms float64, rss int64) Measurement {
 	return Measurement{Scenario: s, Conc: conc, Rep: rep, Throughput: tput,
 		P50: time.Duration(p99ms / 4 * float64(time.Millisecond)), P99: time.Duration(p99ms * float64(time.Millisecond)),
-		P999: time.Duration(p99ms * 2 * float64(time.Millisecond)), Requests: int64(tput), ProxyCPU: 0.5, SandboxCPU: 0.2, PeakRSS: rss}
+		P999: time.Duration(p99ms * 2 * float64(time.Millisecond)), Requests: int64(tput), ProxyCPU: 0.5, SandboxCPU: 0.2,
+		ClientCPU: clientCPU[rep-1], PeakRSS: rss}
 }
+
+// clientCPU is the client's CPU per repetition: the median (0.3) differs
+// from the mean and from every other CPU figure.
+var clientCPU = []float64{0.3, 0.1, 0.9}
 
 // sample is three repetitions of a, b, c, d, f at two concurrencies.
 func sample() []Measurement {
@@ -74,7 +79,7 @@ func TestAggregateMediansAndRatios(t *testing.T) {
 	if math.Abs(c8.VsDirect-3200.0/8000) > 1e-9 || math.Abs(c8.VsNginx-3200.0/6400) > 1e-9 {
 		t.Fatalf("ratios %v %v", c8.VsDirect, c8.VsNginx)
 	}
-	if c8.PeakRSS != 40<<20 || c8.P99 != 5*time.Millisecond || c8.ProxyCPU != 0.5 {
+	if c8.PeakRSS != 40<<20 || c8.P99 != 5*time.Millisecond || c8.ProxyCPU != 0.5 || c8.ClientCPU != 0.3 {
 		t.Fatalf("medians: %+v", c8)
 	}
 	pk, ok := Peak(rows, "d")
@@ -170,7 +175,9 @@ func TestWriteMarkdown(t *testing.T) {
 	for _, want := range []string{
 		"# konektor load harness: 2026-11-23",
 		"5100-byte ISZR E36",
-		"| (c) | 8 | 3200 | 1.25 ms | 5.00 ms | 10.0 ms | 0.500 | 0.200 | 40.0 | 0.40× | 0.50× | 0 |",
+		"| (c) | 8 | 3200 | 1.25 ms | 5.00 ms | 10.0 ms | 0.500 | 0.200 | 0.300 | 40.0 | 0.40× | 0.50× | 0 |",
+		"| proxy CPU s/1k | sandbox CPU s/1k | client CPU s/1k | proxy peak RSS MB |",
+		"client CPU is that of the harness process, i.e. the load generator, over the same window",
 		"| (a) | 1 | 1000 |",
 		"(e) konektor, Redis cache hit — **skipped**: no Redis",
 		"| (d) konektor, memory cache hit | 8 | 7200 |",
@@ -189,8 +196,37 @@ func TestWriteMarkdown(t *testing.T) {
 	}
 	// Every table row has the header's column count.
 	for _, line := range strings.Split(md, "\n") {
-		if strings.HasPrefix(line, "| (") && strings.Count(line, "|") != 13 && strings.Count(line, "|") != 8 && strings.Count(line, "|") != 5 {
+		if strings.HasPrefix(line, "| (") && strings.Count(line, "|") != 14 && strings.Count(line, "|") != 8 && strings.Count(line, "|") != 5 {
 			t.Errorf("odd row: %s", line)
+		}
+	}
+}
+
+// TestClientCPU checks that the client's CPU is a median over the
+// repetitions that ignores runs where it could not be read, and that a
+// missing figure shows as a dash, not as zero.
+func TestClientCPU(t *testing.T) {
+	ms := []Measurement{
+		{Scenario: "c", Conc: 8, Rep: 1, ClientCPU: 0.4},
+		{Scenario: "c", Conc: 8, Rep: 2, ClientCPU: math.NaN()},
+		{Scenario: "c", Conc: 8, Rep: 3, ClientCPU: 0.2},
+		{Scenario: "c", Conc: 8, Rep: 4, ClientCPU: 1.6},
+		{Scenario: "a", Conc: 8, Rep: 1, ClientCPU: math.NaN()},
+	}
+	rows := Aggregate(ms)
+	if len(rows) != 2 || rows[1].Scenario != "c" || rows[1].ClientCPU != 0.4 {
+		t.Fatalf("rows %+v", rows)
+	}
+	if !math.IsNaN(rows[0].ClientCPU) {
+		t.Fatalf("client CPU never read: %v", rows[0].ClientCPU)
+	}
+	var b strings.Builder
+	if err := (&Report{Rows: rows}).WriteMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| 0.000 | 0.000 | – | – | – | – | 0 |", "| 0.000 | 0.000 | 0.400 | – | – | – | 0 |"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("report lacks %q\n%s", want, b.String())
 		}
 	}
 }

@@ -243,8 +243,8 @@ func (r *SoakReport) WriteMarkdown(w io.Writer) error {
 	} else {
 		p("konektor pass-through (c) soaked at %.0f req/s (given) for %s.\n\n", r.Rate, r.For)
 	}
-	p("Run: %.0f req/s, p50 %s, p99 %s, p99.9 %s, errors %d of %d, proxy CPU %s s/1k.\n\n", r.Run.Throughput,
-		fmtMS(r.Run.P50), fmtMS(r.Run.P99), fmtMS(r.Run.P999), r.Run.Errors, r.Run.Requests, fmtCPU(r.Run.ProxyCPU))
+	p("Run: %.0f req/s, p50 %s, p99 %s, p99.9 %s, errors %d of %d, proxy CPU %s s/1k, client CPU %s s/1k (the harness process, i.e. the load generator, over the same window; it shares the machine's cores with konektor).\n\n", r.Run.Throughput,
+		fmtMS(r.Run.P50), fmtMS(r.Run.P99), fmtMS(r.Run.P999), r.Run.Errors, r.Run.Requests, fmtCPU(r.Run.ProxyCPU), fmtCPU(r.Run.ClientCPU))
 	if r.Problem != "" {
 		p("Trends not judged: %s\n\n", r.Problem)
 	} else {

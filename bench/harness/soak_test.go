@@ -77,7 +77,7 @@ konektor_requests_total{outcome="ok"} 12
 
 func TestSoakMarkdown(t *testing.T) {
 	r := &SoakReport{Date: "2026-11-23", Command: "konektor-bench soak -for 1m", Max: 800, MaxConc: 32, Rate: 400, For: time.Minute,
-		Run:        Measurement{Throughput: 399, Requests: 23940},
+		Run:        Measurement{Throughput: 399, Requests: 23940, ProxyCPU: 0.5, ClientCPU: 0.25},
 		Samples:    []SoakSample{{At: 20 * time.Second, RSS: 50 << 20, Goroutines: 70}, {At: 10 * time.Second, RSS: 48 << 20, Goroutines: 69}},
 		RSS:        Trend{First: 48 << 20, Last: 60 << 20, Flat: false},
 		Goroutines: Trend{First: 69, Last: 70, Flat: true}}
@@ -86,7 +86,7 @@ func TestSoakMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := b.String()
-	for _, want := range []string{"maximum 800 req/s", "soaked at 400 req/s (50 %) for 1m0s", "| RSS (process_resident_memory_bytes) | 48.0 MB | 60.0 MB |", "NOT flat", "| goroutines (go_goroutines) | 69 | 70 |", "| 10s | 48.0 | 69 |\n| 20s | 50.0 | 70 |"} {
+	for _, want := range []string{"maximum 800 req/s", "soaked at 400 req/s (50 %) for 1m0s", "| RSS (process_resident_memory_bytes) | 48.0 MB | 60.0 MB |", "NOT flat", "proxy CPU 0.500 s/1k, client CPU 0.250 s/1k (the harness process, i.e. the load generator,", "| goroutines (go_goroutines) | 69 | 70 |", "| 10s | 48.0 | 69 |\n| 20s | 50.0 | 70 |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("soak report lacks %q\n%s", want, md)
 		}

@@ -1,12 +1,10 @@
 package load
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -111,34 +109,25 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		interval = time.Duration(float64(time.Second) / o.Rate)
 	}
 	sched.Store(&schedule{base: o.Now()})
-	transports := make([]*http.Transport, o.Concurrency)
-	for i := range transports {
-		var tc *tls.Config
-		if o.TLS != nil {
-			tc = o.TLS.Clone()
-		}
-		transports[i] = &http.Transport{
-			TLSClientConfig:     tc,
-			MaxIdleConns:        1,
-			MaxIdleConnsPerHost: 1,
-			MaxConnsPerHost:     1,
-			IdleConnTimeout:     5 * time.Minute,
-			DisableCompression:  true,
-			TLSHandshakeTimeout: 30 * time.Second,
-		}
+	tgt, err := newTarget(o.URL, o.Header, o.TLS)
+	if err != nil {
+		return Result{}, err
+	}
+	clients := make([]*client, o.Concurrency)
+	for i := range clients {
+		clients[i] = newClient(tgt, o.Timeout)
 	}
 	defer func() {
-		for _, t := range transports {
-			t.CloseIdleConnections()
+		for _, c := range clients {
+			c.close()
 		}
 	}()
 	fail := func(err error) {
 		msg := err.Error()
 		firstErr.CompareAndSwap(nil, &msg)
 	}
-	worker := func(tr *http.Transport) {
+	worker := func(c *client) {
 		defer wg.Done()
-		client := &http.Client{Transport: tr, Timeout: o.Timeout}
 		for ctx.Err() == nil {
 			began := o.Now()
 			if interval > 0 {
@@ -156,7 +145,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 				}
 				began = at
 			}
-			err := call(ctx, client, o)
+			err := call(ctx, c, o)
 			took := o.Now().Sub(began)
 			if !recording.Load() || ctx.Err() != nil {
 				continue
@@ -171,8 +160,8 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		}
 	}
 	wg.Add(o.Concurrency)
-	for _, tr := range transports {
-		go worker(tr)
+	for _, c := range clients {
+		go worker(c)
 	}
 	sleep := func(d time.Duration) bool {
 		t := time.NewTimer(d)
@@ -223,32 +212,20 @@ type schedule struct {
 }
 
 // call sends one request and checks the answer.
-func call(ctx context.Context, c *http.Client, o Options) error {
+func call(ctx context.Context, c *client, o Options) error {
 	body, id, err := o.Source.Next()
 	if err != nil {
 		return fmt.Errorf("request body: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, o.URL, bytes.NewReader(body))
+	status, h, got, err := c.do(ctx, body)
 	if err != nil {
 		return err
-	}
-	for k, vs := range o.Header {
-		req.Header[k] = vs
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	got, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return fmt.Errorf("reading the answer: %w", err)
 	}
 	if o.Check != nil {
-		return o.Check(resp.StatusCode, resp.Header, got, id)
+		return o.Check(status, h, got, id)
 	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP %d", resp.StatusCode)
+	if status != http.StatusOK {
+		return errStatus(status)
 	}
 	return nil
 }

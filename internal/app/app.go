@@ -9,6 +9,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"strconv"
 	"sync/atomic"
@@ -57,6 +58,7 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	gc := applyGCPercent(c.Runtime, os.Getenv("GOGC"))
 	if err := certs.EnsureDevPKI(c.PKIDir(), certs.DevPKIOptions{Now: o.Now}); err != nil {
 		return fmt.Errorf("dev PKI: %w", err)
 	}
@@ -204,7 +206,7 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 	go func() { errc <- serve(busSrv, tls.NewListener(busLn, busTLS)) }()
 	go func() { errc <- serve(opsSrv, opsLn) }()
 	log.Info("konektor started", zap.String("bus", busURL), zap.String("ops", "http://"+opsLn.Addr().String()),
-		zap.Bool("sandbox", sb != nil), zap.String("data_dir", c.DataDir), zap.String("memory_limit", memoryLimit()))
+		zap.Bool("sandbox", sb != nil), zap.String("data_dir", c.DataDir), zap.String("memory_limit", memoryLimit()), zap.String("gc_percent", gc))
 	if o.Out != nil {
 		printBanner(o.Out, c, busURL, "http://"+opsLn.Addr().String())
 		cz.printBanner(o.Out, busURL)
@@ -237,6 +239,17 @@ func Run(ctx context.Context, c config.Config, o Options) error {
 	}
 	log.Info("konektor stopped")
 	return runErr
+}
+
+// applyGCPercent sets the collector's target to runtime.gc_percent unless
+// the GOGC environment variable (gogc) already chose one, and names the
+// setting in effect for the start-up log.
+func applyGCPercent(c config.Runtime, gogc string) string {
+	if gogc != "" {
+		return gogc + " (GOGC)"
+	}
+	debug.SetGCPercent(c.GCPercent)
+	return strconv.Itoa(c.GCPercent) + " (runtime.gc_percent)"
 }
 
 // memoryLimit names the Go runtime's soft memory limit, which konektor

@@ -5,11 +5,14 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"testing"
 
 	"konektor/adapters/iszr"
+	"konektor/internal/config"
 )
 
 // chunkedReader hides its length, so the client sends the body chunked.
@@ -64,5 +67,32 @@ func TestServeLogsMemoryLimit(t *testing.T) {
 	}
 	if got := memoryLimitOf(math.MaxInt64); got != "none (GOMEMLIMIT unset)" {
 		t.Fatalf("unset limit logged as %q", got)
+	}
+}
+
+// TestServeAppliesGCPercent: runtime.gc_percent sets the collector's
+// target unless GOGC chose one, and the start-up log names the setting.
+func TestServeAppliesGCPercent(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+	if got := applyGCPercent(config.Runtime{GCPercent: 250}, ""); got != "250 (runtime.gc_percent)" {
+		t.Fatalf("logged %q", got)
+	}
+	if now := debug.SetGCPercent(100); now != 250 {
+		t.Fatalf("gc percent %d after applying 250", now)
+	}
+	if got := applyGCPercent(config.Runtime{GCPercent: 250}, "150"); got != "150 (GOGC)" {
+		t.Fatalf("with GOGC set, logged %q", got)
+	}
+	if now := debug.SetGCPercent(100); now != 100 {
+		t.Fatalf("GOGC set, yet runtime.gc_percent changed the target to %d", now)
+	}
+	if os.Getenv("GOGC") == "" {
+		in := startInstance(t, nil)
+		started := in.logs.FilterMessage("konektor started").All()
+		want := strconv.Itoa(config.DefaultGCPercent) + " (runtime.gc_percent)"
+		if len(started) != 1 || started[0].ContextMap()["gc_percent"] != want {
+			t.Fatalf("start-up log %v, want gc_percent %q", started, want)
+		}
 	}
 }

@@ -51,6 +51,9 @@ func (c *Config) Validate() []string {
 	if c.Log.Flush < 0 || c.Log.Flush.D() > 10*time.Second {
 		add("log.flush: must be between 0 and 10s")
 	}
+	if c.Runtime.GCPercent < 25 || c.Runtime.GCPercent > 1000 {
+		add("runtime.gc_percent: must be between 25 and 1000")
+	}
 	if c.DatabaseURL != "" {
 		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 			add("database_url: must be a postgres:// URL")
