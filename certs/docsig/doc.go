@@ -40,8 +40,9 @@
 // or checked wrongly; ČÚZK's reports use neither.
 //
 // Errors are *xmlsig.Error values with a Code and Czech and English texts.
-// The codes, the trust and key policy and the algorithm allow-lists are
-// certs/xmlsig's, shared with certs/wssec; this package adds the codes
-// CodeUnsupported and CodeStructure and the wording of the texts that name
-// a document.
+// The codes, the trust and key policy, the algorithm allow-lists and the
+// Report that Check returns for `konektor xml verify` are certs/xmlsig's,
+// shared with certs/wssec (which this package does not import); this
+// package adds the codes CodeUnsupported and CodeStructure and the wording
+// of the texts that name a document.
 package docsig

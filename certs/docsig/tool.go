@@ -4,11 +4,10 @@ import (
 	"errors"
 	"time"
 
-	"konektor/certs/wssec"
 	"konektor/certs/xmlsig"
 )
 
-// Mode is the signature form Check reports (wssec.Report.Mode).
+// Mode is the signature form Check reports (xmlsig.Report.Mode).
 const Mode = "enveloped-document"
 
 // SOAP envelope namespaces, for IsSOAPEnvelope.
@@ -27,19 +26,19 @@ func IsSOAPEnvelope(doc []byte) bool {
 
 // Check verifies doc under the Verifier's rules at the moment at (zero
 // means now) with the default limits, and reports the outcome in the form
-// `konektor xml verify` prints for WS-Security envelopes (wssec.Report);
-// the caller exits non-zero unless Report.Valid.
-func Check(doc []byte, trust xmlsig.Trust, at time.Time) wssec.Report {
+// `konektor xml verify` prints for WS-Security envelopes too (xmlsig.Report,
+// as certs/wssec's Check); the caller exits non-zero unless Report.Valid.
+func Check(doc []byte, trust xmlsig.Trust, at time.Time) xmlsig.Report {
 	if at.IsZero() {
 		at = time.Now()
 	}
-	r := wssec.Report{References: []wssec.Reference{}, CheckedAt: at.UTC()}
+	r := xmlsig.Report{References: []xmlsig.Reference{}, CheckedAt: at.UTC()}
 	v, err := NewVerifier(VerifierOptions{Trust: trust, Now: func() time.Time { return at }})
 	if err == nil {
 		var res *Result
 		if res, err = v.Verify(doc); err == nil {
 			r.Valid, r.Reason, r.ReasonEN, r.Mode = true, "podpis je platný", "signature is valid", Mode
-			r.References = []wssec.Reference{{URI: "", Element: res.Root, DigestMethod: res.DigestMethod}}
+			r.References = []xmlsig.Reference{{URI: "", Element: res.Root, DigestMethod: res.DigestMethod}}
 			r.Signer, r.Issuer, r.SignatureID = res.Subject, res.Signer.Issuer.String(), res.SignatureID
 			return r
 		}

@@ -35,9 +35,10 @@
 //
 // Errors are *Error values with a Code and a Czech and English message; the
 // gateway maps codes to faults (see Code). Error, Code, Trust, the key
-// policy and the algorithm allow-lists are certs/xmlsig's, shared with
-// certs/docsig; this package adds the codes only WS-Security has and the
-// wording of the texts that name a message.
+// policy, the algorithm allow-lists and the Report and Reference of
+// `konektor xml verify` are certs/xmlsig's, shared with certs/docsig; this
+// package adds the codes only WS-Security has and the wording of the texts
+// that name a message.
 //
 // Building blocks: the package has its own small XML tree (tree.go) and a
 // byte-level tokenizer (parse.go) that builds it in one pass, so the lexical

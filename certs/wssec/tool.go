@@ -9,6 +9,7 @@ import (
 
 	"konektor/certs"
 	"konektor/certs/opensslsign"
+	"konektor/certs/xmlsig"
 )
 
 // NewSignerFromFiles loads a PEM certificate and key (as `konektor xml sign
@@ -53,22 +54,9 @@ func LoadTrust(paths ...string) (Trust, error) {
 	return t, nil
 }
 
-// Report is the JSON answer of `konektor xml verify`.
-type Report struct {
-	Valid       bool        `json:"valid"`
-	Code        Code        `json:"code,omitempty"`
-	Reason      string      `json:"reason"`
-	ReasonEN    string      `json:"reason_en"`
-	Detail      string      `json:"detail,omitempty"`
-	Mode        string      `json:"mode,omitempty"`
-	References  []Reference `json:"references"`
-	Signer      string      `json:"signer,omitempty"`
-	Issuer      string      `json:"issuer,omitempty"`
-	Created     *time.Time  `json:"created,omitempty"`
-	Expires     *time.Time  `json:"expires,omitempty"`
-	CheckedAt   time.Time   `json:"checked_at"`
-	SignatureID string      `json:"signature_id,omitempty"`
-}
+// Report is the JSON answer of `konektor xml verify` (xmlsig.Report, which
+// certs/docsig's Check returns too).
+type Report = xmlsig.Report
 
 // Check verifies envelope under the Verifier's rules at the moment at (zero
 // means now), without a replay cache, and reports the outcome; the caller

@@ -88,18 +88,14 @@ func NewVerifier(o VerifierOptions) (*Verifier, error) {
 	return v, nil
 }
 
-// Mode names how a message was signed.
+// The values of Result.Mode and Report.Mode: how a message was signed.
 const (
 	ModeWSSecurity = "ws-security"
 	ModeEnveloped  = "enveloped"
 )
 
-// Reference is one verified ds:Reference.
-type Reference struct {
-	URI          string `json:"uri"`
-	Element      string `json:"element"`
-	DigestMethod string `json:"digest_method"`
-}
+// Reference is one verified ds:Reference (xmlsig.Reference).
+type Reference = xmlsig.Reference
 
 // Result is what a successful verification vouches for. Only Body (and
 // Envelope) may be used afterwards: they are the canonical bytes that were

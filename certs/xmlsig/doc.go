@@ -2,7 +2,7 @@
 // certs/wssec (WS-Security signatures in SOAP envelopes) and certs/docsig
 // (enveloped signatures in documents, as ČÚZK seals its reports).
 //
-// It has four parts:
+// It has five parts:
 //   - the Codes that classify a refusal and the *Error that carries one
 //     (errors.go); a verifier adds codes of its own, of the same type, so
 //     CodeOf and the gateway's fault mapping see one set of codes;
@@ -15,7 +15,10 @@
 //     at least MinRSABits) for signers and signing certificates;
 //   - the algorithm identifiers and allow-lists (names.go): exclusive
 //     canonicalization, RSA-SHA256/384/512 signatures, SHA-256/384/512
-//     digests.
+//     digests;
+//   - the Report (and its References) that both verifiers' Check functions
+//     return and `konektor xml verify` prints as JSON (report.go), so
+//     certs/docsig needs nothing of certs/wssec.
 //
 // Parsing, canonicalization and the structure of a signature stay with each
 // verifier: wssec has its own tokenizer and canonicalizer, docsig uses

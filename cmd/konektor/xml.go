@@ -11,6 +11,7 @@ import (
 
 	"konektor/certs/docsig"
 	"konektor/certs/wssec"
+	"konektor/certs/xmlsig"
 )
 
 func xmlCmd() *cobra.Command {
@@ -72,7 +73,7 @@ func xmlCmd() *cobra.Command {
 			// A SOAP envelope is checked as WS-Security (or an enveloped
 			// signature over the envelope); any other document as a
 			// document with an enveloped signature in its root.
-			var rep wssec.Report
+			var rep xmlsig.Report
 			if docsig.IsSOAPEnvelope(data) {
 				rep = wssec.Check(data, t, when)
 			} else {
