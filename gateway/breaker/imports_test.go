@@ -1,12 +1,9 @@
 package breaker
 
 import (
-	"go/parser"
-	"go/token"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
+
+	"konektor/internal/importcheck"
 )
 
 // TestThirdPartyImportsStayInTheirFile checks the rule that exactly one
@@ -16,26 +13,16 @@ func TestThirdPartyImportsStayInTheirFile(t *testing.T) {
 		"github.com/sony/gobreaker/v2":                   "gobreaker.go",
 		"github.com/prometheus/client_golang/prometheus": "metrics.go",
 	}
-	files, err := filepath.Glob("*.go")
+	got, err := importcheck.Importers(".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
+	for path, files := range got {
+		if !importcheck.ThirdParty(path) {
 			continue
 		}
-		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ImportsOnly)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, imp := range f.Imports {
-			p, _ := strconv.Unquote(imp.Path.Value)
-			if !strings.Contains(strings.SplitN(p, "/", 2)[0], ".") {
-				continue // standard library
-			}
-			if want, ok := allowed[p]; !ok || want != name {
-				t.Errorf("%s imports %s; allowed: %v", name, p, allowed)
-			}
+		if want, ok := allowed[path]; !ok || len(files) != 1 || files[0] != want {
+			t.Errorf("%v import %s; allowed: %v", files, path, allowed)
 		}
 	}
 }
