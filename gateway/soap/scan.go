@@ -280,7 +280,9 @@ func (sc *scanner) chars(quote int, cdata bool) (string, error) {
 		if plain, valid := plainText(run); plain {
 			sc.pos = end
 			if !valid {
-				return "", sc.checkChars(run) // names the offending character
+				if err := sc.checkChars(run); err != nil {
+					return "", err // names the offending character
+				}
 			}
 			return run, nil
 		}
