@@ -453,10 +453,10 @@ func (sc *scanner) checkChars(s string) error {
 			continue
 		}
 		r, w := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && w == 1 {
-			return sc.syntax("invalid UTF-8")
-		}
-		if !(r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF) {
+		if !xmlRune(r, w) {
+			if r == utf8.RuneError && w == 1 {
+				return sc.syntax("invalid UTF-8")
+			}
 			return sc.syntax(fmt.Sprintf("illegal character code %U", r))
 		}
 		i += w
